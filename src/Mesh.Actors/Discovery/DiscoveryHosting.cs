@@ -12,7 +12,6 @@ public static class DiscoveryHosting
     /// </summary>
     public static AkkaConfigurationBuilder AddDiscovery(this AkkaConfigurationBuilder builder, DiscoverySettings settings, LocalNode node)
     {
-        settings.Validate();
         return builder.WithActors((system, registry) =>
         {
             var http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = settings.ProbeTimeout })

@@ -1,5 +1,6 @@
 // How a node finds its neighbours: mDNS on or off, which interface, and how long peers live.
 using Akka.Configuration;
+using Mesh.Actors.Node;
 
 namespace Mesh.Actors.Discovery;
 
@@ -31,39 +32,30 @@ public sealed record DiscoverySettings(
         MaxFailedProbes: 3,
         MaxPeers: 256);
 
-    /// <summary>Reads `mesh.mdns` and `mesh.discovery` from the node's HOCON; missing keys keep their defaults.</summary>
-    /// <exception cref="ArgumentException">A key has a value out of range; the message names it.</exception>
-    public static DiscoverySettings FromConfig(Config config)
+    /// <summary>Reads `mdns` and `discovery` from the node's `mesh` block (hocon/node.hocon documents each key).</summary>
+    /// <exception cref="InvalidConfigurationException">A value is missing or out of range; the message names the key.</exception>
+    public static DiscoverySettings FromConfig(Config mesh)
     {
-        var d = Default;
-        var iface = config.GetString("mesh.mdns.interface", "");
-        var settings = new DiscoverySettings(
-            MdnsEnabled: config.GetBoolean("mesh.mdns.enabled", d.MdnsEnabled),
+        var iface = mesh.GetString("mdns.interface", "");
+        var ttl = ConfigReader.PositiveDuration(mesh, "mdns.ttl");
+        if (ttl < TimeSpan.FromSeconds(1) || ttl > MdnsLimits.MaxAcceptedTtl)
+            throw new InvalidConfigurationException("mdns.ttl", $"must be between 1s and {MdnsLimits.MaxAcceptedTtl.TotalHours}h, not {ttl}");
+        var maxQueryInterval = ConfigReader.PositiveDuration(mesh, "mdns.max-query-interval");
+        if (maxQueryInterval < TimeSpan.FromSeconds(1))
+            throw new InvalidConfigurationException("mdns.max-query-interval", $"must be at least 1s, not {maxQueryInterval}");
+        return new DiscoverySettings(
+            // A node whose HTTP API listens on loopback only has nothing to offer the LAN, and must not
+            // multicast there (tests run such nodes on machines with real interfaces).
+            MdnsEnabled: mesh.GetBoolean("mdns.enabled", true) && !IsLoopback(mesh.GetString("http.bind", "")),
             Interface: string.IsNullOrWhiteSpace(iface) ? null : iface,
-            RecordTtl: config.GetTimeSpan("mesh.mdns.ttl", d.RecordTtl),
-            MaxQueryInterval: config.GetTimeSpan("mesh.mdns.max-query-interval", d.MaxQueryInterval),
-            ProbeInterval: config.GetTimeSpan("mesh.discovery.probe-interval", d.ProbeInterval),
-            ProbeTimeout: config.GetTimeSpan("mesh.discovery.probe-timeout", d.ProbeTimeout),
-            MaxFailedProbes: config.GetInt("mesh.discovery.max-failed-probes", d.MaxFailedProbes),
-            MaxPeers: config.GetInt("mesh.discovery.max-peers", d.MaxPeers));
-        settings.Validate();
-        return settings;
+            RecordTtl: ttl,
+            MaxQueryInterval: maxQueryInterval,
+            ProbeInterval: ConfigReader.PositiveDuration(mesh, "discovery.probe-interval"),
+            ProbeTimeout: ConfigReader.PositiveDuration(mesh, "discovery.probe-timeout"),
+            MaxFailedProbes: ConfigReader.IntInRange(mesh, "discovery.max-failed-probes", 1, 100),
+            MaxPeers: ConfigReader.IntInRange(mesh, "discovery.max-peers", 1, 100_000));
     }
 
-    /// <exception cref="ArgumentException">A value is out of range; the message names the HOCON key.</exception>
-    public void Validate()
-    {
-        if (RecordTtl < TimeSpan.FromSeconds(1) || RecordTtl > MdnsLimits.MaxAcceptedTtl)
-            throw new ArgumentException($"mesh.mdns.ttl must be between 1s and {MdnsLimits.MaxAcceptedTtl.TotalSeconds}s, was {RecordTtl}");
-        if (MaxQueryInterval < TimeSpan.FromSeconds(1))
-            throw new ArgumentException($"mesh.mdns.max-query-interval must be at least 1s, was {MaxQueryInterval}");
-        if (ProbeInterval < TimeSpan.FromMilliseconds(100))
-            throw new ArgumentException($"mesh.discovery.probe-interval must be at least 100ms, was {ProbeInterval}");
-        if (ProbeTimeout <= TimeSpan.Zero)
-            throw new ArgumentException($"mesh.discovery.probe-timeout must be positive, was {ProbeTimeout}");
-        if (MaxFailedProbes < 1)
-            throw new ArgumentException($"mesh.discovery.max-failed-probes must be at least 1, was {MaxFailedProbes}");
-        if (MaxPeers < 1)
-            throw new ArgumentException($"mesh.discovery.max-peers must be at least 1, was {MaxPeers}");
-    }
+    private static bool IsLoopback(string bind) =>
+        bind == "localhost" || (System.Net.IPAddress.TryParse(bind, out var address) && System.Net.IPAddress.IsLoopback(address));
 }

@@ -1,4 +1,5 @@
 using Akka.Hosting;
+using Mesh.Actors.Discovery;
 using Mesh.Actors.Node;
 using Mesh.Actors.Signaling;
 
@@ -12,5 +13,13 @@ public static class MeshActorSystem
     public static void AddFeatures(AkkaConfigurationBuilder akka, NodeSettings settings, NodeIdentity identity)
     {
         akka.AddSignaling(settings.Signaling, identity.Version);
+        akka.AddDiscovery(settings.Discovery, new LocalNode(
+            identity.NodeId,
+            Callsign: null,
+            identity.Version,
+            Capabilities: ["signaling", "webrtc", "mesh"],
+            settings.HttpPort,
+            SignalingPath: "/ws/signal",
+            AkkaAddress: null));
     }
 }
