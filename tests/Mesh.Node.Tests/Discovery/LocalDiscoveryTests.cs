@@ -127,6 +127,19 @@ public sealed class LocalDiscoveryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_node_told_to_use_another_interface_stays_off_this_LAN()
+    {
+        var lab = Lab(3);
+        var (a, onLan, elsewhere) = (StartNode(lab.Hosts[0]), StartNode(lab.Hosts[1], "", "--interface", "eth0"), StartNode(lab.Hosts[2], "", "--interface", "wlan9"));
+        foreach (var node in new[] { a, onLan, elsewhere }) await node.WaitUntilReadyAsync(Ready);
+
+        await Eventually(async () => (await a.LocalServerEndpointsAsync()).Contains(onLan.Endpoint), ProtocolBound, () => a.Log);
+
+        Assert.DoesNotContain(elsewhere.Endpoint, await a.LocalServerEndpointsAsync());
+        Assert.Contains("no usable IPv4 interface named wlan9", elsewhere.Log);
+    }
+
+    [Fact]
     public async Task An_operator_adds_a_peer_by_its_endpoint()
     {
         var lab = Lab(2);
