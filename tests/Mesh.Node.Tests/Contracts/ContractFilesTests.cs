@@ -1,4 +1,5 @@
 // The contract files themselves: valid schemas, consistent with each other, and saying yes and no to the right messages.
+using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
@@ -329,6 +330,24 @@ public sealed class ContractFilesTests
 
         Assert.Contains("GET /api/info -> 200", exception.Message);
         Assert.Contains("capabilities", exception.Message);
+    }
+
+    [Fact]
+    public async Task An_HttpClient_response_is_checked_by_its_request_path_method_and_status()
+    {
+        using var notReady = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable)
+        {
+            RequestMessage = new HttpRequestMessage(HttpMethod.Get, "http://127.0.0.1:8080/readyz"),
+            Content = new StringContent("""{"status":"starting"}"""),
+        };
+        using var wrongBody = new HttpResponseMessage(HttpStatusCode.OK)
+        {
+            RequestMessage = new HttpRequestMessage(HttpMethod.Get, "http://127.0.0.1:8080/readyz"),
+            Content = new StringContent("""{"ready":true}"""),
+        };
+
+        Assert.Equal("""{"status":"starting"}""", await Contracts.AssertHttpResponseAsync(notReady));
+        await Assert.ThrowsAsync<ContractViolationException>(() => Contracts.AssertHttpResponseAsync(wrongBody));
     }
 
     private static void AssertValidAgainstMetaSchema(JsonElement schema, string what)

@@ -93,6 +93,16 @@ public sealed class ContractSchemas
     public void AssertHttpResponse(string path, string method, int status, string? json) =>
         ThrowIfAny(ValidateHttpResponse(path, method, status, json), $"{method.ToUpperInvariant()} {path} -> {status}", json ?? "");
 
+    /// <summary>Checks a response an <see cref="HttpClient"/> got; returns its body for further assertions.</summary>
+    public async Task<string> AssertHttpResponseAsync(HttpResponseMessage response)
+    {
+        var request = response.RequestMessage
+            ?? throw new ArgumentException("The response has no request message to take the path and method from.", nameof(response));
+        var body = await response.Content.ReadAsStringAsync();
+        AssertHttpResponse(request.RequestUri!.AbsolutePath, request.Method.Method, (int)response.StatusCode, body);
+        return body;
+    }
+
     /// <summary>Operations as (path template, method, x-status), for tests that check the document itself.</summary>
     public IEnumerable<(string Path, string Method, string? Status)> Operations =>
         _operations.Select(operation => (operation.PathTemplate, operation.Method, operation.XStatus));
