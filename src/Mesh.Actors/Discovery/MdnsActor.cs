@@ -4,6 +4,7 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using Akka;
 using Akka.Actor;
 using Akka.Event;
 using Makaretu.Dns;
@@ -26,6 +27,11 @@ public sealed class MdnsActor : ReceiveActor, IWithTimers
     private sealed class Browse
     {
         public static readonly Browse Instance = new();
+    }
+
+    private sealed class SayGoodbye
+    {
+        public static readonly SayGoodbye Instance = new();
     }
 
     /// <summary>Questions asked to complete one response's sightings; a hostile packet cannot make us send more.</summary>
@@ -54,6 +60,11 @@ public sealed class MdnsActor : ReceiveActor, IWithTimers
         Receive<UnreadablePacket>(m => _log.Debug("Ignored an unreadable mDNS packet: {Why}", m.Why));
         Receive<Announce>(_ => SendAnnouncement());
         Receive<Browse>(_ => OnBrowse());
+        Receive<SayGoodbye>(_ =>
+        {
+            Leave();
+            Sender.Tell(Done.Instance);
+        });
     }
 
     public static Props Props(DiscoverySettings settings, LocalNode node, IActorRef directory) =>
@@ -102,17 +113,38 @@ public sealed class MdnsActor : ReceiveActor, IWithTimers
 
         StartAnnouncing();
         Timers.StartSingleTimer("browse", Browse.Instance, TimeSpan.Zero);
+
+        // The goodbye goes out as shutdown begins: by the time actors are stopped the process may be exiting.
+        CoordinatedShutdown.Get(Context.System).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "mdns-goodbye", async () =>
+        {
+            try
+            {
+                return await self.Ask<Done>(SayGoodbye.Instance, TimeSpan.FromSeconds(2));
+            }
+            catch (AskTimeoutException)
+            {
+                return Done.Instance;
+            }
+        });
     }
 
     protected override void PostStop()
     {
+        Leave();
+    }
+
+    /// <summary>Goodbye (once), and from then on no announcement, answer or query: we are gone.</summary>
+    private void Leave()
+    {
         if (_mdns is null)
             return;
+        Timers.CancelAll();
         if (_announced)
             SendGoodbye(_node);
         _mdns.Stop();
         _mdns.Dispose();
         _mdns = null;
+        _announced = false;
     }
 
     private void OnUpdate(MdnsCommands.UpdateLocalNode m)
@@ -129,7 +161,7 @@ public sealed class MdnsActor : ReceiveActor, IWithTimers
     /// <summary>RFC 6762 §8.3: two announcements a second apart, then refreshed at half the TTL so peers never let us expire.</summary>
     private void StartAnnouncing()
     {
-        if (_node.HttpPort <= 0)
+        if (_mdns is null || _node.HttpPort <= 0)
             return;
         SendAnnouncement();
         Timers.StartSingleTimer("announce-again", Announce.Instance, TimeSpan.FromSeconds(1));
@@ -182,8 +214,9 @@ public sealed class MdnsActor : ReceiveActor, IWithTimers
     /// <summary>RFC 6762 §5.2: continuous querying, the interval doubling from one second up to a ceiling.</summary>
     private void OnBrowse()
     {
-        if (_mdns is not null)
-            Send(() => _mdns.SendQuery(MdnsNames.MeshService, type: DnsType.PTR));
+        if (_mdns is null)
+            return;
+        Send(() => _mdns.SendQuery(MdnsNames.MeshService, type: DnsType.PTR));
         Timers.StartSingleTimer("browse", Browse.Instance, _browseInterval);
         _browseInterval = TimeSpan.FromTicks(Math.Min(_browseInterval.Ticks * 2, _settings.MaxQueryInterval.Ticks));
     }

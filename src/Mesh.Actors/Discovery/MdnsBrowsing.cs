@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using Akka.Actor;
 using Makaretu.Dns;
+using Mesh.Actors.Signaling;
 
 namespace Mesh.Actors.Discovery;
 
@@ -148,7 +149,6 @@ public static class MdnsBrowsing
     private static bool IsToken(string value, int maxLength) =>
         value.Length is > 0 and var n && n <= maxLength && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 
-    /// <summary>Letters, digits and `/` (portable and suffixed calls such as `DL/W1AW/P`).</summary>
-    public static bool IsCallsign(string value) =>
-        value.Length is >= 3 and <= 16 && value.All(c => char.IsAsciiLetterOrDigit(c) || c == '/') && value.Any(char.IsAsciiDigit);
+    /// <summary>A station's callsign by the node's one rule (Signaling's), never GUEST.</summary>
+    public static bool IsCallsign(string value) => Callsign.Normalize(value) is { } callsign && callsign != Callsign.Guest;
 }

@@ -113,7 +113,10 @@ public sealed class PeerActor : ReceiveActor, IWithTimers
     private void ScheduleExpiry()
     {
         if (_state.MdnsExpiresAt is { } expiry)
-            Timers.StartSingleTimer("expiry", CheckExpiry.Instance, (expiry - DateTimeOffset.UtcNow).Max(TimeSpan.Zero));
+        {
+            var left = expiry - DateTimeOffset.UtcNow;
+            Timers.StartSingleTimer("expiry", CheckExpiry.Instance, left > TimeSpan.Zero ? left : TimeSpan.Zero);
+        }
     }
 
     private void StopIfGone()
@@ -133,9 +136,4 @@ public sealed class PeerActor : ReceiveActor, IWithTimers
         if (before != after)
             Context.Parent.Tell(new PeerChanged(after));
     }
-}
-
-internal static class TimeSpanExtensions
-{
-    public static TimeSpan Max(this TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

@@ -55,7 +55,7 @@ public sealed class PeerDirectoryActor : ReceiveActor
         }
         if (m.Callsign is { } callsign && !MdnsBrowsing.IsCallsign(callsign))
         {
-            Sender.Tell(new PeerDirectoryReplies.PeerRejected("INVALID_CALLSIGN", "callsign must be 3 to 16 letters, digits or '/', with a digit"));
+            Sender.Tell(new PeerDirectoryReplies.PeerRejected("INVALID_CALLSIGN", "callsign must be an amateur radio callsign such as W1AW or DL/W1AW/P"));
             return;
         }
         var peer = ForwardOrCreate(endpoint, () => PeerState.Named(endpoint, m.Callsign?.ToUpperInvariant(), m.Method), m);

@@ -15,7 +15,7 @@ public static class DiscoveryEndpoints
         {
             if (runtime.Current?.Registry.TryGet<PeerDirectoryActor>(out var directory) != true) return ErrorResults.NodeStarting();
             var peers = await directory!.Ask<PeerDirectoryReplies.Peers>(PeerDirectoryQueries.GetPeers.Instance, AskTimeout);
-            return Results.Json(new { peers = peers.Items.Select(ToJson) });
+            return Results.Json(peers.Items.Select(ToJson));
         });
 
         // The owner guard belongs here once node ownership (claim + access token) exists.

@@ -1,7 +1,6 @@
 // Interop with avahi, an independent mDNS/DNS-SD implementation, in both directions.
 using System.Net.Http.Json;
 using System.Text.Json;
-using Xunit;
 
 namespace Mesh.Node.Tests.Discovery;
 
@@ -64,7 +63,7 @@ public sealed class AvahiInteropTests : IDisposable
         IReadOnlyList<JsonElement> peers;
         do
         {
-            peers = await _node.ListAsync("/api/peers", "peers");
+            peers = await _node.PeersAsync();
             if (peers.Count > 0) break;
             await Task.Delay(100);
         } while (DateTime.UtcNow < deadline);

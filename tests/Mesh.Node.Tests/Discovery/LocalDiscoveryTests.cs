@@ -1,7 +1,7 @@
 // Real mesh-node processes on a LAN of network namespaces find each other by mDNS with no config.
 using System.Net;
 using System.Net.Sockets;
-using Xunit;
+using Mesh.Node.Tests.Contracts;
 
 namespace Mesh.Node.Tests.Discovery;
 
@@ -66,9 +66,9 @@ public sealed class LocalDiscoveryTests : IDisposable
         await a.WaitUntilReadyAsync(Ready);
         await b.WaitUntilReadyAsync(Ready);
 
-        await Eventually(async () => (await a.ListAsync("/api/peers", "peers")).Any(p => p.GetProperty("confirmed").GetBoolean()), ProtocolBound, () => a.Log);
+        await Eventually(async () => (await a.PeersAsync()).Any(p => p.GetProperty("confirmed").GetBoolean()), ProtocolBound, () => a.Log);
 
-        var peer = Assert.Single(await a.ListAsync("/api/peers", "peers"));
+        var peer = Assert.Single(await a.PeersAsync());
         Assert.Equal(b.Endpoint, peer.GetProperty("endpoint").GetString());
         Assert.Equal("mdns", peer.GetProperty("discoveryMethod").GetString());
         Assert.Equal("akka.tcp://mesh@10.77.0.2:4053", peer.GetProperty("akkaAddress").GetString());
@@ -152,7 +152,9 @@ public sealed class LocalDiscoveryTests : IDisposable
 
         Assert.Equal(HttpStatusCode.Created, added.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-        await Eventually(async () => (await a.ListAsync("/api/peers", "peers")).Any(p => p.GetProperty("confirmed").GetBoolean()
+        await ContractSchemas.Instance.AssertHttpResponseAsync(added);
+        Assert.Contains("INVALID_ENDPOINT", await ContractSchemas.Instance.AssertHttpResponseAsync(refused));
+        await Eventually(async () => (await a.PeersAsync()).Any(p => p.GetProperty("confirmed").GetBoolean()
             && p.GetProperty("discoveryMethod").GetString() == "manual"), ProtocolBound, () => a.Log);
     }
 
@@ -171,7 +173,7 @@ public sealed class LocalDiscoveryTests : IDisposable
 
         await Eventually(async () => (await a.LocalServerEndpointsAsync()).SequenceEqual([b.Endpoint]), ProtocolBound,
             () => $"{a.Endpoint} lists {string.Join(", ", a.LocalServerEndpointsAsync().Result)}; log:\n{a.Log}");
-        var peers = await a.ListAsync("/api/peers", "peers");
+        var peers = await a.PeersAsync();
         Assert.Equal([b.Endpoint], peers.Select(p => p.GetProperty("endpoint").GetString()));
         Assert.True((await a.GetAsync("/healthz")).IsSuccessStatusCode);
     }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Mesh.Node.Tests.Contracts;
 
 namespace Mesh.Node.Tests.Discovery;
 
@@ -81,16 +82,20 @@ public sealed class MeshNodeProcess : IDisposable
 
     public Task<HttpResponseMessage> PostAsync(string path, object body) => _http.PostAsJsonAsync(Endpoint + path, body);
 
-    public async Task<IReadOnlyList<JsonElement>> ListAsync(string path, string property)
+    /// <summary>GET /api/peers, checked against contracts/openapi.json.</summary>
+    public async Task<IReadOnlyList<JsonElement>> PeersAsync() =>
+        (await GetCheckedAsync("/api/peers")).EnumerateArray().ToList();
+
+    /// <summary>GET /api/local-servers, checked against contracts/openapi.json.</summary>
+    public async Task<IReadOnlyList<string>> LocalServerEndpointsAsync() =>
+        (await GetCheckedAsync("/api/local-servers")).GetProperty("servers").EnumerateArray().Select(s => s.GetProperty("endpoint").GetString()!).ToList();
+
+    private async Task<JsonElement> GetCheckedAsync(string path)
     {
         using var response = await _http.GetAsync(Endpoint + path);
         response.EnsureSuccessStatusCode();
-        var document = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return document.GetProperty(property).EnumerateArray().ToList();
+        return JsonDocument.Parse(await ContractSchemas.Instance.AssertHttpResponseAsync(response)).RootElement.Clone();
     }
-
-    public async Task<IReadOnlyList<string>> LocalServerEndpointsAsync() =>
-        (await ListAsync("/api/local-servers", "servers")).Select(s => s.GetProperty("endpoint").GetString()!).ToList();
 
     /// <summary>An orderly stop, as systemd or Ctrl+C would ask for it.</summary>
     public void Stop()
