@@ -3,6 +3,7 @@
 // to the `ip netns exec` mount namespace, so nothing of the machine's own is touched.
 using System.Diagnostics;
 using System.Text;
+using Mesh.Node.Tests.Infrastructure;
 
 namespace Mesh.Node.Tests.Discovery;
 
@@ -92,7 +93,7 @@ public sealed class AvahiHost : IDisposable
     {
         if (!_process.HasExited)
         {
-            Signals.Kill(_process.Id, Signals.SIGTERM);
+            Signals.Send(_process.Id, Signals.Terminate);
             if (!_process.WaitForExit(TimeSpan.FromSeconds(5))) _process.Kill(entireProcessTree: true);
         }
         _process.Dispose();

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Mesh.Node.Tests.Contracts;
+using Mesh.Node.Tests.Infrastructure;
 
 namespace Mesh.Node.Tests.Discovery;
 
@@ -40,7 +41,7 @@ public sealed class MeshNodeProcess : IDisposable
         Directory.CreateDirectory(dataDirectory);
         var config = Path.Combine(dataDirectory, "node.hocon");
         File.WriteAllText(config, $"mesh {{\n{meshHocon}\n}}\n");
-        var daemon = Path.Combine(AppContext.BaseDirectory, "mesh-node.dll");
+        var daemon = RepositoryPaths.NodeAssembly;
         var arguments = new[] { "netns", "exec", host.Namespace, "dotnet", daemon, "--config", config, "--data-dir", dataDirectory,
             "--port", "8080", "--akka-port", "4053", "--ops-port", "0", "--host", host.Address.ToString() }.Concat(flags);
         var start = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -100,7 +101,7 @@ public sealed class MeshNodeProcess : IDisposable
     /// <summary>An orderly stop, as systemd or Ctrl+C would ask for it.</summary>
     public void Stop()
     {
-        Signals.Kill(_process.Id, Signals.SIGTERM);
+        Signals.Send(_process.Id, Signals.Terminate);
         _process.WaitForExit(TimeSpan.FromSeconds(10));
     }
 

@@ -5,6 +5,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using Mesh.Node.Tests.Infrastructure;
 
 namespace Mesh.Node.Tests.Discovery;
 
@@ -55,10 +56,22 @@ public sealed class NetworkLab : IDisposable
             host.Dispose();
             // Whatever a test left running in the namespace was started by this lab.
             foreach (var pid in Run("ip", $"netns pids {host.Namespace}", check: false).Split('\n', StringSplitOptions.RemoveEmptyEntries))
-                Signals.Kill(int.Parse(pid), Signals.SIGKILL);
+                KillIfAlive(int.Parse(pid));
             Run("ip", $"netns del {host.Namespace}", check: false);
         }
         Run("ip", $"netns del {Bridge}", check: false);
+    }
+
+    private static void KillIfAlive(int pid)
+    {
+        try
+        {
+            Signals.Send(pid, Signals.KillNow);
+        }
+        catch (InvalidOperationException)
+        {
+            // It ended between the listing and the signal.
+        }
     }
 
     private static void Ip(string arguments) => Run("ip", arguments, check: true);
@@ -160,15 +173,4 @@ internal sealed class NamespaceSockets : IDisposable
 
     [DllImport("libc", SetLastError = true)]
     private static extern int setns(int fd, int nstype);
-}
-
-internal static class Signals
-{
-    public const int SIGKILL = 9;
-    public const int SIGTERM = 15;
-
-    public static void Kill(int pid, int signal) => kill(pid, signal);
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int sig);
 }
