@@ -17,8 +17,9 @@ if [[ -f pwa/package.json ]]; then
   fi
 fi
 
-passed=$(grep -ho 'outcome="Passed"' "$results"/*.trx 2>/dev/null | wc -l)
-failed=$(grep -ho 'outcome="Failed"' "$results"/*.trx 2>/dev/null | wc -l)
+count() { cat "$results"/*.trx 2>/dev/null | { grep -o "<UnitTestResult [^>]*outcome=\"$1\"" || true; } | wc -l; }
+passed=$(count Passed)
+failed=$(count Failed)
 echo
 echo "dotnet: $passed passed, $failed failed"
 exit $status
