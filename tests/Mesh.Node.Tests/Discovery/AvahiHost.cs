@@ -37,8 +37,8 @@ public sealed class AvahiHost : IDisposable
     /// </summary>
     public AvahiHost(LabHost host, string directory, string publishedServiceXml, string browse, string want)
     {
-        if (!File.Exists("/usr/sbin/avahi-daemon") || !File.Exists("/usr/bin/avahi-browse"))
-            throw new InvalidOperationException("avahi is missing: apt-get install -y avahi-daemon avahi-utils");
+        if (!File.Exists("/usr/sbin/avahi-daemon") || !File.Exists("/usr/bin/avahi-browse") || !File.Exists("/usr/bin/dbus-daemon"))
+            throw new InvalidOperationException("avahi is missing: apt-get install -y avahi-daemon avahi-utils dbus");
         Directory.CreateDirectory(Path.Combine(directory, "services"));
         File.WriteAllText(Path.Combine(directory, "services", "published.service"), publishedServiceXml);
         File.WriteAllText(Path.Combine(directory, "avahi-daemon.conf"), """
