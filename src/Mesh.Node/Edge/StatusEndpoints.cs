@@ -30,9 +30,10 @@ public static class StatusEndpoints
             });
         });
 
-        endpoints.MapGet("/api/info", (HttpRequest request, NodeIdentity identity, NodeSettings settings) =>
+        endpoints.MapGet("/api/info", (HttpRequest request, NodeIdentity identity, NodeSettings settings, MeshRuntime runtime) =>
         {
             var endpoint = PublicEndpoint(request, settings);
+            var system = runtime.Current?.System;
             return Results.Json(new
             {
                 type = "mesh-node",
@@ -41,6 +42,8 @@ public static class StatusEndpoints
                 callsign = (string?)null,
                 signalingUrl = SignalingUrl(endpoint),
                 nodeId = identity.NodeId,
+                // A peer added by hand learns here where to join the cluster (PeerDiscovered on its EventStream).
+                akkaAddress = system is null ? null : Cluster.Get(system).SelfAddress.ToString(),
             });
         });
 
