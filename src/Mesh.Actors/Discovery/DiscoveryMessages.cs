@@ -43,8 +43,11 @@ public static class PeerDirectoryCommands
     /// <summary>mDNS saw a `_hamesh._tcp` instance (or refreshed it).</summary>
     public sealed record PeerSighted(ServiceSighting Sighting);
 
-    /// <summary>mDNS saw the instance's goodbye (TTL 0): the peer goes at once.</summary>
-    public sealed record PeerSaidGoodbye(string InstanceName);
+    /// <summary>
+    /// mDNS saw the instance's goodbye (TTL 0) from `From`: that peer goes at once. Two nodes of one
+    /// owner share an instance name (the callsign), so the sender's address says which one left.
+    /// </summary>
+    public sealed record PeerSaidGoodbye(string InstanceName, System.Net.IPAddress From);
 
     /// <summary>A peer named by an operator (`POST /api/peers`), a cluster member's gossip or a CQ call.</summary>
     public sealed record AddPeer(string Endpoint, string? Callsign, DiscoveryMethod Method);

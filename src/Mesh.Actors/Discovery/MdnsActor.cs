@@ -15,7 +15,7 @@ public sealed class MdnsActor : ReceiveActor, IWithTimers
 {
     private sealed record QueryArrived(IReadOnlyList<MdnsQuestion> Questions, IPEndPoint From, ushort Id);
 
-    private sealed record ResponseArrived(BrowseResult Result);
+    private sealed record ResponseArrived(BrowseResult Result, IPAddress From);
 
     private sealed record UnreadablePacket(string Why);
 
@@ -94,7 +94,7 @@ public sealed class MdnsActor : ReceiveActor, IWithTimers
             {
                 var result = MdnsBrowsing.Read(e.Message, e.RemoteEndPoint.Address);
                 if (result != BrowseResult.Empty)
-                    self.Tell(new ResponseArrived(result));
+                    self.Tell(new ResponseArrived(result, e.RemoteEndPoint.Address));
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -200,7 +200,7 @@ public sealed class MdnsActor : ReceiveActor, IWithTimers
         foreach (var sighting in m.Result.Sightings.Where(s => s.NodeId != _node.NodeId))
             _directory.Tell(new PeerDirectoryCommands.PeerSighted(sighting));
         foreach (var instance in m.Result.Goodbyes.Where(i => i != _node.InstanceName))
-            _directory.Tell(new PeerDirectoryCommands.PeerSaidGoodbye(instance));
+            _directory.Tell(new PeerDirectoryCommands.PeerSaidGoodbye(instance, m.From));
         if (m.Result.Rejected > 0)
             _log.Debug("Ignored {Count} mDNS records with absurd TTLs or TXT", m.Result.Rejected);
         if (m.Result.FollowUps.Count > 0 && _mdns is not null)

@@ -12,7 +12,7 @@ public sealed class PeerDirectoryActor : ReceiveActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, IActorRef> _byEndpoint = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<IActorRef, PeerView> _views = new();
-    private readonly Dictionary<string, string> _endpointByInstance = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, string> _instanceByEndpoint = new(StringComparer.OrdinalIgnoreCase);
     private long _created;
 
     public PeerDirectoryActor(DiscoverySettings settings, HttpClient http)
@@ -23,7 +23,7 @@ public sealed class PeerDirectoryActor : ReceiveActor
         Receive<PeerDirectoryCommands.PeerSighted>(m =>
         {
             if (ForwardOrCreate(m.Sighting.Endpoint, () => PeerState.FromSighting(m.Sighting, DateTimeOffset.UtcNow), m) is not null)
-                _endpointByInstance[m.Sighting.InstanceName] = m.Sighting.Endpoint;
+                _instanceByEndpoint[m.Sighting.Endpoint] = m.Sighting.InstanceName;
         });
         Receive<PeerDirectoryCommands.PeerSaidGoodbye>(OnGoodbye);
         Receive<PeerDirectoryCommands.AddPeer>(OnAddPeer);
@@ -88,13 +88,18 @@ public sealed class PeerDirectoryActor : ReceiveActor
 
     private void OnGoodbye(PeerDirectoryCommands.PeerSaidGoodbye m)
     {
-        if (!_endpointByInstance.TryGetValue(m.InstanceName, out var endpoint) || !_byEndpoint.TryGetValue(endpoint, out var peer))
-            return;
-        var view = _views[peer];
-        _log.Info("Peer {Endpoint} ({Callsign}) said goodbye", view.Endpoint, view.Callsign);
-        Context.System.EventStream.Publish(new PeerLost(view.NodeId, view.AkkaAddress, view.Endpoint, "goodbye"));
-        Forget(peer);
-        Context.Stop(peer);
+        var leaving = _instanceByEndpoint
+            .Where(p => string.Equals(p.Value, m.InstanceName, StringComparison.OrdinalIgnoreCase) && new Uri(p.Key).Host == m.From.ToString())
+            .Select(p => _byEndpoint[p.Key])
+            .ToList();
+        foreach (var peer in leaving)
+        {
+            var view = _views[peer];
+            _log.Info("Peer {Endpoint} ({Callsign}) said goodbye", view.Endpoint, view.Callsign);
+            Context.System.EventStream.Publish(new PeerLost(view.NodeId, view.AkkaAddress, view.Endpoint, "goodbye"));
+            Forget(peer);
+            Context.Stop(peer);
+        }
     }
 
     private void Forget(IActorRef peer)
@@ -103,8 +108,7 @@ public sealed class PeerDirectoryActor : ReceiveActor
         if (!_views.Remove(peer, out var view))
             return;
         _byEndpoint.Remove(view.Endpoint);
-        foreach (var instance in _endpointByInstance.Where(p => p.Value == view.Endpoint).Select(p => p.Key).ToList())
-            _endpointByInstance.Remove(instance);
+        _instanceByEndpoint.Remove(view.Endpoint);
     }
 
     /// <summary>`scheme://host:port` of an absolute http(s) URL, or null.</summary>

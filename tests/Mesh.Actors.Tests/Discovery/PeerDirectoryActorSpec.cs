@@ -95,10 +95,27 @@ public sealed class PeerDirectoryActorSpec : TestKit, IDisposable
         directory.Tell(new PeerDirectoryCommands.PeerSighted(sighting));
         Assert.Equal(peer.Endpoint, Assert.Single(LocalServers(directory)).Endpoint);
 
-        directory.Tell(new PeerDirectoryCommands.PeerSaidGoodbye(sighting.InstanceName));
+        directory.Tell(new PeerDirectoryCommands.PeerSaidGoodbye(sighting.InstanceName, IPAddress.Loopback));
 
         Assert.Empty(LocalServers(directory));
         Assert.Empty(Peers(directory));
+    }
+
+    [Fact]
+    public void A_goodbye_removes_only_the_node_that_sent_it_when_two_share_a_name()
+    {
+        var (first, second) = (Peer("W1AW"), Peer("W1AW"));
+        var directory = Directory();
+        directory.Tell(new PeerDirectoryCommands.PeerSighted(SightingOf(first, TimeSpan.FromMinutes(2)) with { InstanceName = "W1AW" }));
+        directory.Tell(new PeerDirectoryCommands.PeerSighted(SightingOf(second, TimeSpan.FromMinutes(2)) with
+        {
+            InstanceName = "W1AW",
+            Address = IPAddress.Parse("127.0.0.2"),
+        }));
+
+        directory.Tell(new PeerDirectoryCommands.PeerSaidGoodbye("W1AW", IPAddress.Parse("127.0.0.2")));
+
+        Assert.Equal([first.Endpoint], LocalServers(directory).Select(s => s.Endpoint));
     }
 
     [Fact]
