@@ -93,7 +93,7 @@ public sealed class MdnsActor : ReceiveActor, IWithTimers
             try
             {
                 var result = MdnsBrowsing.Read(e.Message, e.RemoteEndPoint.Address);
-                if (result != BrowseResult.Empty)
+                if (!result.IsEmpty)
                     self.Tell(new ResponseArrived(result, e.RemoteEndPoint.Address));
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)

@@ -32,7 +32,8 @@ public sealed record BrowseResult(
     IReadOnlyList<MdnsQuestion> FollowUps,
     int Rejected)
 {
-    public static readonly BrowseResult Empty = new([], [], [], 0);
+    /// <summary>Nothing about `_hamesh._tcp` in the response (most traffic on a busy LAN).</summary>
+    public bool IsEmpty => Sightings.Count == 0 && Goodbyes.Count == 0 && FollowUps.Count == 0 && Rejected == 0;
 }
 
 public static class MdnsBrowsing

@@ -106,8 +106,7 @@ public sealed class MdnsBrowsingTests
         message.Answers.Add(new PTRRecord { Name = new DomainName("_ipp._tcp.local"), DomainName = new DomainName("printer._ipp._tcp.local"), TTL = Ttl });
         message.Answers.Add(new SRVRecord { Name = new DomainName("printer._ipp._tcp.local"), Target = new DomainName("printer.local"), Port = 631, TTL = Ttl });
 
-        Assert.Equal(BrowseResult.Empty.Sightings, Browse(message).Sightings);
-        Assert.Empty(Browse(message).FollowUps);
+        Assert.True(Browse(message).IsEmpty);
     }
 
     [Fact]
