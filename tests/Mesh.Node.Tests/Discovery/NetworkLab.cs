@@ -128,7 +128,7 @@ public sealed class LabHost(string ns, IPAddress address) : IDisposable
 /// A socket belongs to the network namespace of the thread that made it, so one dedicated thread
 /// enters the namespace (setns) and makes sockets for everyone; they work from any thread afterwards.
 /// </summary>
-internal sealed class NamespaceSockets : IDisposable
+internal sealed partial class NamespaceSockets : IDisposable
 {
     private const int CloneNewNet = 0x40000000;
     private readonly BlockingCollection<(SocketType Type, ProtocolType Protocol, TaskCompletionSource<Socket> Made)> _requests = new();
@@ -171,6 +171,6 @@ internal sealed class NamespaceSockets : IDisposable
 
     public void Dispose() => _requests.CompleteAdding();
 
-    [DllImport("libc", SetLastError = true)]
-    private static extern int setns(int fd, int nstype);
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int setns(int fd, int nstype);
 }
