@@ -144,3 +144,20 @@ public static class TestPki
         return request.Create(issuer.Certificate.SubjectName, generator, NotBefore, NotAfter, CertificateIssuance.NewSerialNumber());
     }
 }
+
+public static class OwnerDevice
+{
+    /// <summary>What the owner's own tool does with the node's CSR: a CA certificate (path length 0) for the node's key.</summary>
+    public static X509Certificate2 SignNodeCsr(TestCertificate owner, string csrPem)
+    {
+        var request = CertificateRequest.LoadSigningRequestPem(csrPem, HashAlgorithmName.SHA256);
+        var node = new CertificateRequest(request.SubjectName, request.PublicKey, HashAlgorithmName.SHA256);
+        node.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
+        node.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.DigitalSignature, true));
+        node.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(node.PublicKey, false));
+        node.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(owner.Certificate, true, false));
+        var generator = X509SignatureGenerator.CreateForECDsa((ECDsa)owner.Key);
+        return node.Create(owner.Certificate.SubjectName, generator, DateTimeOffset.UtcNow.AddDays(-1), owner.Certificate.NotAfter,
+            CertificateIssuance.NewSerialNumber());
+    }
+}
