@@ -1,6 +1,7 @@
 // The certificate endpoints of protocol.md: parse the body, ask the certificate authority, map its reply to a status.
 using System.Text.Json;
 using Akka.Actor;
+using Microsoft.AspNetCore.Http.Features;
 using Mesh.Actors.Certificates;
 using Mesh.Node.Runtime;
 
@@ -10,6 +11,8 @@ public static class CertificateEndpoints
 {
     /// <summary>Largest request body these endpoints read: a chain of ten PEM certificates is far smaller.</summary>
     public const int MaxBodyBytes = 256 * 1024;
+
+    private const int DrainLimitBytes = 16 * 1024 * 1024;
 
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -141,7 +144,10 @@ public static class CertificateEndpoints
     private static async Task<(byte[] Body, bool TooLarge)> ReadBodyAsync(HttpContext http)
     {
         if (http.Request.ContentLength > MaxBodyBytes)
+        {
+            await DrainAsync(http);
             return ([], true);
+        }
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;
@@ -159,6 +165,28 @@ public static class CertificateEndpoints
             return ([], true);
         }
         return (buffer.ToArray(), false);
+    }
+
+    /// <summary>
+    /// A client still sending a body it was told is too large sees a broken pipe instead of the 413, unless the
+    /// body is read to its end; bodies up to <see cref="DrainLimitBytes"/> are read and thrown away for that.
+    /// </summary>
+    private static async Task DrainAsync(HttpContext http)
+    {
+        if (http.Request.ContentLength > DrainLimitBytes)
+            return;
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            limit.MaxRequestBodySize = DrainLimitBytes;
+        var chunk = new byte[64 * 1024];
+        try
+        {
+            while (await http.Request.Body.ReadAsync(chunk, http.RequestAborted) > 0)
+            {
+            }
+        }
+        catch (Exception error) when (error is BadHttpRequestException or IOException or OperationCanceledException)
+        {
+        }
     }
 
     private static Task<ICertificateAuthorityReply> Ask(IActorRef authority, object message) =>
