@@ -23,6 +23,7 @@ public sealed class CertificateAuthorityActor : ReceivePersistentActor
     private ClaimChallenges _challenges = ClaimChallenges.None;
     private long _eventsSinceSnapshot;
     private string? _nodeCsr;
+    private NodeIssuer? _issuer;
 
     public CertificateAuthorityActor(CertificateSettings settings, NodeKey nodeKey, IReadOnlyList<TrustedRoot> configuredRoots, TimeProvider time)
     {
@@ -97,7 +98,12 @@ public sealed class CertificateAuthorityActor : ReceivePersistentActor
 
     private DateTimeOffset Now => _time.GetUtcNow();
 
-    private AuthorityContext DecisionContext() => new(Now, _validator, _nodeKey, _settings.IssuancePerHour, _settings.IssuedLifetime);
+    private AuthorityContext DecisionContext()
+    {
+        if (_issuer?.Fingerprint != _state.NodeCertificateFingerprint)
+            _issuer = NodeIssuer.From(_state);
+        return new AuthorityContext(Now, _validator, _nodeKey, _settings.IssuancePerHour, _settings.IssuedLifetime, _issuer);
+    }
 
     private void Decide(Decision decision)
     {

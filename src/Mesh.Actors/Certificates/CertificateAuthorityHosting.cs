@@ -29,6 +29,8 @@ public static class CertificateAuthorityHosting
             command.CommandText = "PRAGMA journal_mode=WAL;";
             command.ExecuteNonQuery();
         }
+        // SQLite has one writer: parallel journal writers only queue on its lock (and back off on SQLITE_BUSY).
+        builder.AddHocon("akka.persistence.journal.sql.parallelism = 1", HoconAddMode.Prepend);
         return builder.WithSqlPersistence(connectionString: connectionString, providerName: ProviderName.SQLiteMS, autoInitialize: true);
     }
 

@@ -12,7 +12,21 @@ public sealed record StoredCertificate(string Fingerprint, byte[] Der, string? I
 public sealed record OwnerRecord(string Callsign, string CertificateFingerprint, string? Metadata);
 
 /// <summary>What a decision may depend on besides the state: the clock, the trust anchors, the node's key, the limits.</summary>
-public sealed record AuthorityContext(DateTimeOffset Now, ChainValidator Validator, NodeKey NodeKey, int IssuancePerHour, TimeSpan IssuedLifetime);
+/// <param name="Issuer">the node certificate and its chain already parsed, kept by the actor because parsing costs more than signing.</param>
+public sealed record AuthorityContext(DateTimeOffset Now, ChainValidator Validator, NodeKey NodeKey, int IssuancePerHour, TimeSpan IssuedLifetime,
+    NodeIssuer? Issuer = null);
+
+/// <summary>The node certificate and the chain above it, parsed.</summary>
+public sealed record NodeIssuer(string Fingerprint, X509Certificate2 Certificate, IReadOnlyList<X509Certificate2> Chain)
+{
+    public static NodeIssuer? From(CertificateAuthorityState state)
+    {
+        if (state.NodeCertificateFingerprint is not { } fingerprint || !state.Certificates.TryGetValue(fingerprint, out var node))
+            return null;
+        return new NodeIssuer(fingerprint, X509CertificateLoader.LoadCertificate(node.Der),
+            state.ChainOf(fingerprint).Select(s => X509CertificateLoader.LoadCertificate(s.Der)).ToList());
+    }
+}
 
 public sealed record Decision(IReadOnlyList<ICertificateAuthorityEvent> Events, ICertificateAuthorityReply Reply)
 {
@@ -128,11 +142,11 @@ public sealed record CertificateAuthorityState(
 
     public Decision Handle(IssueCertificate command, AuthorityContext context)
     {
-        if (NodeCertificateFingerprint is null || !Certificates.TryGetValue(NodeCertificateFingerprint, out var node))
+        var node = context.Issuer is { } cached && cached.Fingerprint == NodeCertificateFingerprint ? cached : NodeIssuer.From(this);
+        if (node is null)
             return Decision.Refuse(CertificateError.NotCertificateAuthority, "This node holds no node certificate from its owner, so it cannot issue.");
-        var nodeCertificate = X509CertificateLoader.LoadCertificate(node.Der);
-        var nodeChain = ChainOf(node.Fingerprint).Select(s => X509CertificateLoader.LoadCertificate(s.Der)).ToList();
-        var nodeValidation = context.Validator.Validate(nodeCertificate, nodeChain);
+        var nodeCertificate = node.Certificate;
+        var nodeValidation = context.Validator.Validate(nodeCertificate, node.Chain);
         if (nodeValidation.Error is not null)
             return Decision.Refuse(CertificateError.NotCertificateAuthority, $"This node's own chain no longer validates: {nodeValidation.Error.Details}");
 

@@ -73,9 +73,8 @@ public static class CertificateIssuance
         }
         else if (keyAlgorithm == "1.2.840.10045.2.1")
         {
-            using var ecdsa = request.PublicKey.GetECDsaPublicKey();
-            var curve = ecdsa?.ExportParameters(false).Curve;
-            if (curve is not { IsNamed: true } || curve.Value.Oid.Value is not ("1.2.840.10045.3.1.7" or "1.3.132.0.34" or "1.3.132.0.35"))
+            // The named curve is the algorithm parameter; reading it avoids importing the key a second time.
+            if (NamedCurve(request.PublicKey.EncodedParameters?.RawData ?? []) is not ("1.2.840.10045.3.1.7" or "1.3.132.0.34" or "1.3.132.0.35"))
                 return ParsedRequest.Refused(CertificateError.WeakKey, "Only ECDSA keys on P-256, P-384 or P-521 are accepted.");
         }
         else
@@ -83,6 +82,19 @@ public static class CertificateIssuance
             return ParsedRequest.Refused(CertificateError.WeakKey, "Only ECDSA and RSA keys are accepted.");
         }
         return new ParsedRequest(new SigningRequest(request, callsign), null);
+    }
+
+    private static string? NamedCurve(byte[] parameters)
+    {
+        try
+        {
+            var oid = System.Formats.Asn1.AsnDecoder.ReadObjectIdentifier(parameters, System.Formats.Asn1.AsnEncodingRules.DER, out var consumed);
+            return consumed == parameters.Length ? oid : null;
+        }
+        catch (System.Formats.Asn1.AsnContentException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The subject every certificate we issue carries: the AROcallsign attribute and CN, both the callsign.</summary>

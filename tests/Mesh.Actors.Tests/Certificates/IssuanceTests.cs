@@ -44,6 +44,15 @@ public sealed class IssuanceTests
         Assert.Equal(CertificateError.WeakKey, CertificateIssuance.ParseCsr(TestPki.CsrPem(RSA.Create(1024), TestPki.Subject(null, "K1ABC"))).Error!.Code);
 
     [Fact]
+    public void A_CSR_with_an_ECDSA_key_on_a_curve_we_do_not_accept_is_refused() =>
+        Assert.Equal(CertificateError.WeakKey, CertificateIssuance.ParseCsr(
+            TestPki.CsrPem(ECDsa.Create(ECCurve.CreateFromFriendlyName("secp224r1")), TestPki.Subject(null, "K1ABC"))).Error!.Code);
+
+    [Fact]
+    public void A_CSR_with_a_P384_key_parses() =>
+        Assert.NotNull(CertificateIssuance.ParseCsr(TestPki.CsrPem(ECDsa.Create(ECCurve.NamedCurves.nistP384), TestPki.Subject(null, "K1ABC"))).Request);
+
+    [Fact]
     public void An_issued_certificate_follows_the_profile_and_validates_under_the_root()
     {
         var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
