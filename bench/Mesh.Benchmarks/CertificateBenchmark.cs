@@ -32,6 +32,7 @@ public static class CertificateBenchmark
             var cached = new List<double>();
             var opensslVerify = new List<double>();
             var opensslSign = new List<double>();
+            var recovery = new List<RecoveryFigures>();
             for (var run = 1; run <= runs; run++)
             {
                 issued.Add(await IssuedThroughActorAsync(pki, Path.Combine(directory, $"run{run}"), seconds, concurrency));
@@ -40,6 +41,7 @@ public static class CertificateBenchmark
                 cached.Add(Validations(pki, seconds, cache: true));
                 opensslVerify.Add(OpensslVerify(pki, directory));
                 opensslSign.Add(OpensslSpeed(seconds));
+                recovery.Add(await RecoveryAsync(Path.Combine(directory, $"recovery{run}"), RecoveredCertificates));
                 Console.WriteLine($"run {run}: issued {issued[^1]:F0}/s, signed only {signed[^1]:F0}/s, validations {uncached[^1]:F0}/s uncached, " +
                                   $"{cached[^1]:F0}/s cached; openssl verify {opensslVerify[^1]:F0}/s, openssl ECDSA P-256 sign {opensslSign[^1]:F0}/s");
             }
@@ -51,6 +53,10 @@ public static class CertificateBenchmark
             Console.WriteLine($"| certificates signed/s (issuance alone, no persistence) | {Median(signed):F0} | openssl ECDSA P-256 sign/s: {Median(opensslSign):F0} |");
             Console.WriteLine($"| chain validations/s, X509Chain every time (3-deep chain) | {Median(uncached):F0} | openssl verify/s: {Median(opensslVerify):F0} |");
             Console.WriteLine($"| chain validations/s, cached result | {Median(cached):F0} | ≥ 20,000 |");
+            Console.WriteLine($"| events applied/s when replaying a journal (no snapshot) | {Median(recovery.Select(r => r.ReplayPerSecond).ToList()):F0} | — |");
+            Console.WriteLine($"| recovery of {RecoveredCertificates:N0} certificates from a snapshot in SQLite ({recovery[0].SnapshotMegabytes:F0} MB), ms | " +
+                              $"{Median(recovery.Select(r => r.RecoveryMilliseconds).ToList()):F0} | — |");
+            Console.WriteLine($"| saving that snapshot, ms | {Median(recovery.Select(r => r.SaveMilliseconds).ToList()):F0} | — |");
             return 0;
         }
         finally
@@ -109,6 +115,67 @@ public static class CertificateBenchmark
             })).ToArray();
             await Task.WhenAll(workers);
             return count / stopwatch.Elapsed.TotalSeconds;
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    private const int RecoveredCertificates = 100_000;
+
+    private sealed record RecoveryFigures(double ReplayPerSecond, double SnapshotMegabytes, double SaveMilliseconds, double RecoveryMilliseconds);
+
+    /// <summary>
+    /// A CA holding 100,000 issued certificates (450 random bytes each, the size of a P-256 certificate: Apply hashes
+    /// them and does not parse them) is snapshotted into SQLite, then a fresh CA actor recovers from it.
+    /// </summary>
+    private static async Task<RecoveryFigures> RecoveryAsync(string dataDirectory, int certificates)
+    {
+        var at = DateTimeOffset.UtcNow.AddHours(-2);
+        var events = Enumerable.Range(0, certificates)
+            .Select(i => new CertificateIssued(RandomNumberGenerator.GetBytes(450), $"K{i % 10}BNC", "general", "issuer", at))
+            .ToList();
+        var stopwatch = Stopwatch.StartNew();
+        var state = CertificateAuthorityState.Empty;
+        foreach (var e in events)
+            state = state.Apply(e);
+        var replayPerSecond = certificates / stopwatch.Elapsed.TotalSeconds;
+
+        var settings = new CertificateSettings(dataDirectory, Path.Combine(dataDirectory, "certs"), 10, 10_000, TimeSpan.FromDays(3650));
+        var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddAkka("mesh-bench-recovery", akka =>
+        {
+            akka.AddHocon("akka.loglevel = WARNING", HoconAddMode.Prepend);
+            akka.AddNodeStorage(settings.DatabasePath).AddCertificateAuthority(settings);
+        });
+        using var host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            var system = host.Services.GetRequiredService<ActorSystem>();
+            var timeout = TimeSpan.FromMinutes(2);
+            var first = host.Services.GetRequiredService<ActorRegistry>().Get<CertificateAuthority>();
+            await first.GracefulStop(timeout);
+
+            using var nodeKey = NodeKey.LoadOrCreate(settings.CertificateDirectory);
+            var persistenceId = $"certificate-authority-{nodeKey.PublicKeyFingerprint[..16]}";
+            var bytes = new CertificateAuthoritySerializer((ExtendedActorSystem)system).ToBinary(state).Length;
+            stopwatch.Restart();
+            var saved = await Akka.Persistence.Persistence.Instance.Apply(system).SnapshotStoreFor(null)
+                .Ask<object>(new Akka.Persistence.SaveSnapshot(new Akka.Persistence.SnapshotMetadata(persistenceId, certificates, DateTime.UtcNow), state), timeout);
+            if (saved is not Akka.Persistence.SaveSnapshotSuccess)
+                throw new InvalidOperationException($"snapshot not saved: {saved}");
+            var saveMilliseconds = stopwatch.Elapsed.TotalMilliseconds;
+
+            stopwatch.Restart();
+            var recovered = system.ActorOf(CertificateAuthorityActor.Props(settings, nodeKey, []), "recovered-authority");
+            var status = await recovered.Ask<AuthorityStatus>(GetAuthorityStatus.Instance, timeout);
+            var recoveryMilliseconds = stopwatch.Elapsed.TotalMilliseconds;
+            var list = await recovered.Ask<CertificateList>(ListCertificates.Instance, timeout);
+            if (list.Certificates.Count != certificates || status.Phase != NodePhase.Unclaimed)
+                throw new InvalidOperationException($"recovered {list.Certificates.Count} certificates, expected {certificates}");
+            return new RecoveryFigures(replayPerSecond, bytes / 1024.0 / 1024.0, saveMilliseconds, recoveryMilliseconds);
         }
         finally
         {
