@@ -145,27 +145,31 @@ function withTimeout(promise, ms, what) {
 
 class Worker {
   constructor() {
+    this.sets = new Map();
     this.pairs = [];
     this.idle = [];
     this.keepAliveTimers = [];
   }
 
   async handle(command) {
+    // Pairs come in named sets, one per server, so servers can be measured in alternating rounds.
+    const set = this.sets.get(command.set ?? 'default');
+    this.pairs = set?.pairs ?? [];
+    this.protocol = set?.protocol ?? protocols[command.protocol];
     switch (command.cmd) {
       case 'pairs': return this.openPairs(command);
       case 'idle': return this.openIdle(command);
       case 'p1': return this.steady(command);
       case 'p3': return this.flatOut(command);
-      case 'close': return this.close(command.what);
+      case 'close': return this.close(command);
       default: throw new Error(`unknown command ${command.cmd}`);
     }
   }
 
-  async openPairs({ protocol, url, count }) {
-    this.protocol = protocols[protocol];
+  async openPairs({ set = 'default', url, count }) {
     const started = process.hrtime.bigint();
     const results = await inBatches(count, 10, async () => {
-      const pair = { sent: 0, received: 0, errors: 0, inFlight: 0, onOffer: null };
+      const pair = { protocol: this.protocol, sent: 0, received: 0, errors: 0, inFlight: 0, onOffer: null };
       const receiver = await withTimeout(this.protocol.open(url, (data) => this.onReceiverMessage(pair, data)), 30_000, 'receiver');
       const sender = await withTimeout(this.protocol.open(url, (data) => this.onSenderMessage(pair, data)), 30_000, 'sender');
       Object.assign(pair, { receiver, sender });
@@ -175,7 +179,7 @@ class Worker {
     });
     const failed = results.filter((r) => r.error);
     if (failed.length) throw new Error(`${failed.length} of ${count} pairs failed: ${failed[0].error.message}`);
-    this.pairs = results.map((r) => r.value);
+    this.sets.set(set, { protocol: this.protocol, pairs: results.map((r) => r.value) });
     return { ms: Number(process.hrtime.bigint() - started) / 1e6 };
   }
 
@@ -183,7 +187,7 @@ class Worker {
     const arrived = process.hrtime.bigint();
     let sdp;
     try {
-      sdp = this.protocol.readOffer(data.toString());
+      sdp = pair.protocol.readOffer(data.toString());
     } catch {
       pair.errors++;
       return;
@@ -196,7 +200,7 @@ class Worker {
 
   onSenderMessage(pair, data) {
     try {
-      this.protocol.readOffer(data.toString());
+      pair.protocol.readOffer(data.toString());
     } catch {
       pair.errors++;
     }
@@ -212,8 +216,7 @@ class Worker {
     this.keepAliveTimers.push(timer);
   }
 
-  async openIdle({ protocol, url, count, concurrency, timeoutMs }) {
-    this.protocol = protocols[protocol];
+  async openIdle({ url, count, concurrency, timeoutMs }) {
     const started = process.hrtime.bigint();
     const cpuBefore = process.cpuUsage();
     const deadline = Date.now() + timeoutMs;
@@ -327,18 +330,19 @@ class Worker {
     return total;
   }
 
-  async close(what) {
+  async close({ what, set }) {
     this.closing = true;
     const sockets = [];
     const idleLost = this.idle.filter((client) => client.closed).length;
-    if (what !== 'idle') sockets.push(...this.pairs.flatMap((pair) => [pair.sender.socket, pair.receiver.socket]));
+    const closedSets = what === 'idle' ? [] : set ? [set] : [...this.sets.keys()];
+    for (const name of closedSets) sockets.push(...(this.sets.get(name)?.pairs ?? []).flatMap((pair) => [pair.sender.socket, pair.receiver.socket]));
     if (what !== 'pairs') for (const client of this.idle) client.close();
     await Promise.all(sockets.map((socket) => new Promise((resolve) => {
       if (socket.readyState === WebSocket.CLOSED) return resolve();
       socket.once('close', resolve);
       socket.terminate();
     })));
-    if (what !== 'idle') this.pairs = [];
+    for (const name of closedSets) this.sets.delete(name);
     if (what !== 'pairs') this.idle = [];
     if (what === 'all') for (const timer of this.keepAliveTimers.splice(0)) clearInterval(timer);
     this.closing = false;
@@ -402,8 +406,8 @@ class LoadGenerator {
     })));
   }
 
-  async openPairs(protocol, url, count) {
-    const results = await this.each(split(count, this.workers.length).map((n) => ({ cmd: 'pairs', protocol, url, count: n })));
+  async openPairs(protocol, url, count, set = 'default') {
+    const results = await this.each(split(count, this.workers.length).map((n) => ({ cmd: 'pairs', protocol, set, url, count: n })));
     return { ms: Math.max(...results.map((r) => r.ms)) };
   }
 
@@ -418,13 +422,24 @@ class LoadGenerator {
     };
   }
 
-  async steady({ ratePerPair, durationMs, drainMs = 2000 }) {
-    const results = await this.each(this.workers.map(() => ({ cmd: 'p1', ratePerPair, durationMs, drainMs })));
-    return { ...summarize(results.flatMap((r) => r.latencies)), ...sumCounts(results), loadgenCpuMs: cpuMs(results), durationMs };
+  async steady({ set = 'default', ratePerPair, durationMs, drainMs = 2000 }) {
+    const results = await this.each(this.workers.map(() => ({ cmd: 'p1', set, ratePerPair, durationMs, drainMs })));
+    return { latencies: results.flatMap((r) => r.latencies), ...sumCounts(results), loadgenCpuMs: cpuMs(results), durationMs };
   }
 
-  async flatOut({ window, durationMs, drainMs = 3000 }) {
-    const results = await this.each(this.workers.map(() => ({ cmd: 'p3', window, durationMs, drainMs })));
+  summarizeSteady(rounds) {
+    const total = { sent: 0, received: 0, errors: 0, lost: 0, loadgenCpuMs: 0, durationMs: 0 };
+    for (const round of rounds) for (const key of Object.keys(total)) total[key] += round[key];
+    return { ...summarize(rounds.flatMap((round) => round.latencies)), ...total };
+  }
+
+  async steadySummary(options) {
+    const results = [await this.steady(options)];
+    return this.summarizeSteady(results);
+  }
+
+  async flatOut({ set = 'default', window, durationMs, drainMs = 3000 }) {
+    const results = await this.each(this.workers.map(() => ({ cmd: 'p3', set, window, durationMs, drainMs })));
     const elapsedMs = Math.max(...results.map((r) => r.elapsedMs));
     const receivedInWindow = results.reduce((sum, r) => sum + r.receivedInWindow, 0);
     return {
@@ -437,8 +452,8 @@ class LoadGenerator {
     };
   }
 
-  async close(what = 'all') {
-    const results = await this.each(this.workers.map(() => ({ cmd: 'close', what })));
+  async close(what = 'all', set = undefined) {
+    const results = await this.each(this.workers.map(() => ({ cmd: 'close', what, set })));
     return { idleLost: results.reduce((sum, r) => sum + r.idleLost, 0) };
   }
 
@@ -467,7 +482,7 @@ async function standalone(argv) {
     const url = option('url');
     const seconds = Number(option('seconds', 5));
     await generator.openPairs(protocol, url, Number(option('pairs', 50)));
-    console.log('P1', await generator.steady({ ratePerPair: 10, durationMs: seconds * 1000 }));
+    console.log('P1', await generator.steadySummary({ ratePerPair: 10, durationMs: seconds * 1000 }));
     console.log('P3', await generator.flatOut({ window: Number(option('window', 16)), durationMs: seconds * 1000 }));
     await generator.close();
   } finally {
