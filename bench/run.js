@@ -34,7 +34,7 @@ const settings = {
   settleMs: quick ? 1000 : 2000,
   phases: option('phases', 'p7,relay,p4').split(','),
   workers: Number(option('workers', 2)),
-  connectTimeoutSeconds: Number(option('connect-timeout', 120)),
+  connectTimeoutSeconds: Number(option('connect-timeout', quick ? 30 : 90)),
   servers: option('servers', 'mesh-node,peerjs,minimal').split(','),
   budgetSeconds: Number(option('budget', quick ? 150 : 1800)),
 };
