@@ -323,6 +323,7 @@ function table(results) {
   if (hasNode) header.push('node ÷ PeerJS', 'node ÷ minimal', 'target');
   const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
   for (const row of rows(results)) {
+    if (names.every((name) => row.values[name] === undefined)) continue;
     const cells = [row.label, ...names.map((name) => (row.values[name] === undefined ? '—' : row.format(row.values[name])))];
     if (hasNode) {
       const node = row.values['mesh-node'];
