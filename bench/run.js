@@ -304,6 +304,7 @@ function rows(results) {
     const n = level.toLocaleString('en-US');
     add(`P4 ${n} clients: registered (dropped while held)`, '', (x) => at(x) && `${at(x).registered}/${level} (${at(x).idleLost})`, String);
     add(`P4 ${n}: connect + register`, 's', (x) => (at(x) ? at(x).ms / 1000 : undefined), fmt.s, 'lower');
+    add(`P4 ${n}: server / load generator CPU while connecting`, 's', (x) => at(x) && `${fmt.one(at(x).connectServerCpuSeconds)} / ${fmt.one(at(x).loadgenCpuMs / 1000)}`, String);
     add(`P4 ${n}: server RSS held`, 'MB', (x) => (at(x) ? at(x).rssHeldKb / 1024 : undefined), fmt.one, 'lower');
     add(`P4 ${n}: memory per connection`, 'kB', (x) => (at(x) ? at(x).bytesPerConnection / 1024 : undefined), fmt.one, 'lower', (node, peerjs) => node <= peerjs);
     add(`P4 ${n}: P1 p99 while held`, 'ms', (x) => at(x)?.p1?.p99, fmt.ms, 'lower', (node) => node <= 2);
