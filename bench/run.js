@@ -338,6 +338,27 @@ function table(results) {
   return lines.join('\n');
 }
 
+// What every run must show whatever the machine's noise: every relayed message arrived, nothing was
+// answered with an ERROR, every held client registered and stayed. Speed is judged by people, not here.
+function smokeChecks(results) {
+  const checks = [];
+  for (const name of settings.servers) {
+    const r = results[name];
+    if (settings.phases.includes('p7')) checks.push({ what: `${name} started`, ok: (r.startupMs?.length ?? 0) === settings.startups });
+    if (settings.phases.includes('relay')) {
+      checks.push({ what: `${name} relayed every P1 offer`, ok: r.p1 !== undefined && r.p1.lost === 0 && r.p1.errors === 0 });
+      checks.push({ what: `${name} relayed every P3 offer`, ok: r.p3 !== undefined && r.p3.lost === 0 && r.p3.errors === 0 });
+    }
+    if (settings.phases.includes('p4')) {
+      for (const level of settings.levels) {
+        const held = r.p4?.find((h) => h.level === level);
+        checks.push({ what: `${name} held ${level} clients`, ok: held !== undefined && held.registered === level && held.idleLost === 0 && held.p1?.lost === 0 });
+      }
+    }
+  }
+  return checks;
+}
+
 function machine() {
   const cpuinfo = fs.readFileSync('/proc/cpuinfo', 'utf8');
   const model = /model name\s*:\s*(.*)/.exec(cpuinfo)?.[1] ?? 'unknown';
@@ -385,6 +406,11 @@ async function main() {
     failure ? `Stopped early: ${failure.message}` : '',
   ].join('\n');
   console.log(text);
+  const checks = smokeChecks(results);
+  const failed = checks.filter((check) => !check.ok);
+  for (const check of failed) console.log(`not ok: ${check.what}`);
+  console.log(`bench: ${checks.length - failed.length} passed, ${failed.length} failed`);
+  if (failed.length) process.exitCode = 1;
   fs.writeFileSync(path.join(resultsDir, `${stamp}-${settings.mode}.md`), text);
   fs.writeFileSync(path.join(resultsDir, `${stamp}-${settings.mode}.json`), JSON.stringify({ settings, machine: machineLine, results }, null, 1));
   if (failure) {
