@@ -35,23 +35,27 @@ const settings = {
   phases: option('phases', 'p7,relay,p4').split(','),
   workers: Number(option('workers', 2)),
   connectTimeoutSeconds: Number(option('connect-timeout', quick ? 30 : 90)),
-  servers: option('servers', 'mesh-node,peerjs,minimal').split(','),
+  servers: option('servers', option('baseline') ? 'mesh-node,baseline,peerjs,minimal' : 'mesh-node,peerjs,minimal').split(','),
   budgetSeconds: Number(option('budget', quick ? 150 : 1800)),
 };
 
 const meshNodeBinary = option('mesh-node', path.join(repo, 'src/Mesh.Node/bin/Release/net10.0/mesh-node'));
 const peerVersion = JSON.parse(fs.readFileSync(path.join(__dirname, 'node_modules/peer/package.json'), 'utf8')).version;
 
+const meshNode = (label, binary) => ({
+  label,
+  protocol: 'ours',
+  wsPath: '/ws/signal',
+  readyPath: '/readyz',
+  command: (port, dataDir) => [binary, [
+    '--config', path.join(repo, 'hocon/bench.hocon'), '--port', String(port), '--akka-port', '0',
+    '--ops-port', '0', '--bind', '127.0.0.1', '--host', '127.0.0.1', '--data-dir', dataDir, '--no-mdns']],
+});
+
 const servers = {
-  'mesh-node': {
-    label: 'mesh-node',
-    protocol: 'ours',
-    wsPath: '/ws/signal',
-    readyPath: '/readyz',
-    command: (port, dataDir) => [meshNodeBinary, [
-      '--config', path.join(repo, 'hocon/bench.hocon'), '--port', String(port), '--akka-port', '0',
-      '--ops-port', '0', '--bind', '127.0.0.1', '--host', '127.0.0.1', '--data-dir', dataDir, '--no-mdns']],
-  },
+  'mesh-node': meshNode('mesh-node', meshNodeBinary),
+  // --baseline PATH: another mesh-node build (say, before a change) measured in the same run.
+  baseline: meshNode(`mesh-node baseline`, option('baseline', '')),
   peerjs: {
     label: `PeerJS ${peerVersion}`,
     protocol: 'peerjs',
@@ -321,7 +325,8 @@ function table(results) {
   const names = Object.keys(servers).filter((name) => settings.servers.includes(name));
   const hasNode = names.includes('mesh-node');
   const header = ['measure', ...names.map((name) => servers[name].label)];
-  if (hasNode) header.push('node ÷ PeerJS', 'node ÷ minimal', 'target');
+  const hasBaseline = names.includes('baseline');
+  if (hasNode) header.push('node ÷ PeerJS', 'node ÷ minimal', ...(hasBaseline ? ['node ÷ baseline'] : []), 'target');
   const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
   for (const row of rows(results)) {
     if (names.every((name) => row.values[name] === undefined)) continue;
@@ -329,6 +334,7 @@ function table(results) {
     if (hasNode) {
       const node = row.values['mesh-node'];
       cells.push(row.better ? ratio(node, row.values.peerjs) : '', row.better ? ratio(node, row.values.minimal) : '');
+      if (hasBaseline) cells.push(row.better ? ratio(node, row.values.baseline) : '');
       const needsPeerjs = row.target?.length === 2;
       const judged = row.target && Number.isFinite(node) && (!needsPeerjs || Number.isFinite(row.values.peerjs));
       cells.push(judged ? (row.target(node, row.values.peerjs) ? 'met' : '**missed**') : '');
