@@ -15,7 +15,7 @@ public sealed class LocalDiscoveryTests : IDisposable
 {
     private static readonly TimeSpan Ready = TimeSpan.FromSeconds(30);
 
-    /// <summary>The protocol's bound; the 1 s goal is P6, measured by benchmarks/p6-discovery.sh (docs/benchmarks.md).</summary>
+    /// <summary>The protocol's bound; the 1 s goal is P6, measured by bench/p6-discovery.sh (docs/benchmarks.md).</summary>
     private static readonly TimeSpan ProtocolBound = TimeSpan.FromSeconds(5);
 
     private readonly string _data = Directory.CreateTempSubdirectory("mesh-discovery-").FullName;

@@ -3,7 +3,7 @@
 # Builds a LAN of network namespaces (addresses 10.77.0.x exist only inside them), keeps node A up, then
 # RUNS times starts node B, polls A's /api/local-servers from inside A's namespace until B appears,
 # stops B in order (its goodbye) and waits until A no longer lists it. Needs root, iproute2, curl.
-# Usage: benchmarks/p6-discovery.sh [RUNS]   (build first: dotnet build src/Mesh.Node -c Release)
+# Usage: bench/p6-discovery.sh [RUNS]   (build first: dotnet build src/Mesh.Node -c Release)
 set -euo pipefail
 RUNS=${1:-10}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
