@@ -113,16 +113,8 @@ public static class CertificateEndpoints
     private static Task<IResult> WithBody<T>(HttpContext http, MeshRuntime runtime, bool ownerOnly, Func<IActorRef, T, Task<IResult>> handle) where T : class =>
         WithAuthority(runtime, async authority =>
         {
-            if (ownerOnly)
-            {
-                var header = http.Request.Headers.Authorization.ToString();
-                var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
-                var check = await authority.Ask<OwnerCheck>(new CheckOwnerToken(token), AskTimeout);
-                if (check.Verdict == OwnerVerdict.Missing)
-                    return ErrorResults.Problem(StatusCodes.Status401Unauthorized, CertificateError.Unauthorized, "This call needs the owner's access token: Authorization: Bearer <token>.");
-                if (check.Verdict == OwnerVerdict.Wrong)
-                    return ErrorResults.Problem(StatusCodes.Status403Forbidden, CertificateError.Forbidden, "The access token is not the owner's.");
-            }
+            if (ownerOnly && await OwnerGuard.RefuseUnlessOwnerAsync(http.Request, authority) is { } refusal)
+                return refusal;
 
             var (bytes, tooLarge) = await ReadBodyAsync(http);
             if (tooLarge)

@@ -1,5 +1,6 @@
 // /api/peers and /api/local-servers: the peers this node knows, read from the PeerDirectoryActor.
 using Akka.Actor;
+using Mesh.Actors.Certificates;
 using Mesh.Actors.Discovery;
 using Mesh.Node.Runtime;
 
@@ -18,9 +19,11 @@ public static class DiscoveryEndpoints
             return Results.Json(peers.Items.Select(ToJson));
         });
 
-        // The owner guard belongs here once node ownership (claim + access token) exists.
         endpoints.MapPost("/api/peers", async (HttpRequest http, MeshRuntime runtime) =>
         {
+            if (runtime.Current?.Registry.TryGet<CertificateAuthority>(out var authority) != true) return ErrorResults.NodeStarting();
+            if (await OwnerGuard.RefuseUnlessOwnerAsync(http, authority!) is { } refusal) return refusal;
+
             AddPeerRequest? request;
             try
             {

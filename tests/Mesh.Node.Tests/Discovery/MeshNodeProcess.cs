@@ -81,7 +81,12 @@ public sealed class MeshNodeProcess : IDisposable
 
     public Task<HttpResponseMessage> GetAsync(string path) => _http.GetAsync(Endpoint + path);
 
-    public Task<HttpResponseMessage> PostAsync(string path, object body) => _http.PostAsJsonAsync(Endpoint + path, body);
+    public Task<HttpResponseMessage> PostAsync(string path, object body, string? bearer = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, Endpoint + path) { Content = JsonContent.Create(body) };
+        if (bearer is not null) request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+        return _http.SendAsync(request);
+    }
 
     /// <summary>GET /api/peers, checked against contracts/openapi.json.</summary>
     public async Task<IReadOnlyList<JsonElement>> PeersAsync() =>
