@@ -69,7 +69,8 @@ public sealed class MeshNodeProcess : IDisposable
         {
             try
             {
-                if ((await _http.GetAsync($"{Endpoint}/readyz")).IsSuccessStatusCode) return;
+                // /api/info also needs the certificate authority, which may still be recovering its journal.
+                if ((await _http.GetAsync($"{Endpoint}/readyz")).IsSuccessStatusCode && (await _http.GetAsync($"{Endpoint}/api/info")).IsSuccessStatusCode) return;
             }
             catch (HttpRequestException)
             {

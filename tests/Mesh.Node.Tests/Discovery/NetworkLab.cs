@@ -117,7 +117,7 @@ public sealed class LabHost(string ns, IPAddress address) : IDisposable
             }
         },
     })
-    { Timeout = TimeSpan.FromSeconds(5) };
+    { Timeout = TimeSpan.FromSeconds(30) };
 
     public Socket UdpSocket() => Sockets.Create(SocketType.Dgram, ProtocolType.Udp);
 
