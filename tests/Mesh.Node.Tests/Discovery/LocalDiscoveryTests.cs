@@ -61,11 +61,13 @@ public sealed class LocalDiscoveryTests : IDisposable
     public async Task A_discovered_peer_is_confirmed_and_carries_its_akka_address()
     {
         var lab = Lab(2);
-        var (a, b) = (StartNode(lab.Hosts[0]), StartNode(lab.Hosts[1]));
+        // A first probe may fail on a loaded machine (the peer still starting); the next one comes a second later.
+        const string probeOften = "discovery.probe-interval = 1s";
+        var (a, b) = (StartNode(lab.Hosts[0], probeOften), StartNode(lab.Hosts[1], probeOften));
         await a.WaitUntilReadyAsync(Ready);
         await b.WaitUntilReadyAsync(Ready);
 
-        await Eventually(async () => (await a.PeersAsync()).Any(p => p.GetProperty("confirmed").GetBoolean()), ProtocolBound, () => a.Log);
+        await Eventually(async () => (await a.PeersAsync()).Any(p => p.GetProperty("confirmed").GetBoolean()), TimeSpan.FromSeconds(15), () => a.Log);
 
         var peer = Assert.Single(await a.PeersAsync());
         Assert.Equal(b.Endpoint, peer.GetProperty("endpoint").GetString());
