@@ -1,0 +1,42 @@
+import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+
+// esbuild's own JSX transform: @vitejs/plugin-react does not install alongside vite@7 here.
+export default defineConfig({
+  esbuild: { jsx: 'automatic' },
+  build: { target: 'es2022', sourcemap: false },
+  plugins: [
+    VitePWA({
+      registerType: 'autoUpdate',
+      injectRegister: false,
+      includeAssets: ['icons/icon.svg'],
+      manifest: {
+        name: 'Mesh Node',
+        short_name: 'Mesh',
+        description: 'Talk to your amateur radio mesh node: peers, chat, files, station and certificates.',
+        theme_color: '#0b3d5c',
+        background_color: '#ffffff',
+        display: 'standalone',
+        start_url: '.',
+        scope: '.',
+        icons: [
+          { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,png,svg,webmanifest}'],
+        navigateFallback: 'index.html',
+        // The node's API and WebSocket endpoints must always reach the node, never a cached copy.
+        navigateFallbackDenylist: [/^\/api\//, /^\/ws\//, /^\/healthz/, /^\/readyz/, /^\/metrics/],
+        cleanupOutdatedCaches: true,
+      },
+    }),
+  ],
+  test: {
+    environment: 'node',
+    include: ['src/**/*.test.ts'],
+    testTimeout: 20000,
+  },
+});
