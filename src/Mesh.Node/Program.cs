@@ -1,1 +1,53 @@
+using Mesh.Actors.Node;
+using Mesh.Node;
+using Mesh.Node.Edge;
+using Mesh.Node.Runtime;
+
+NodeCommandLine commandLine;
+NodeConfiguration configuration;
+try
+{
+    commandLine = NodeCommandLine.Parse(args);
+    if (commandLine.ShowHelp)
+    {
+        Console.WriteLine(NodeCommandLine.Usage);
+        return 0;
+    }
+
+    if (commandLine.ShowVersion)
+    {
+        Console.WriteLine($"mesh-node {NodeIdentity.CurrentVersion}");
+        return 0;
+    }
+
+    configuration = NodeConfiguration.Load(commandLine);
+}
+catch (Exception error) when (error is CommandLineException or InvalidConfigurationException)
+{
+    Console.Error.WriteLine($"mesh-node: {error.Message}");
+    return 2;
+}
+
+var settings = configuration.Settings;
+var identity = NodeIdentity.LoadOrCreate(settings.DataDirectory);
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+builder.Logging.AddNodeLogging(settings);
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    kestrel.Listen(System.Net.IPAddress.Parse(settings.HttpBind), settings.HttpPort);
+    kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+});
+builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
+builder.Services.AddSingleton(configuration);
+builder.Services.AddSingleton(settings);
+builder.Services.AddSingleton(identity);
+builder.Services.AddSingleton<MeshRuntime>();
+builder.Services.AddHostedService<ActorSystemSupervisor>();
+
+var app = builder.Build();
+app.UseWebSockets();
+app.MapStatus();
+app.MapSignaling();
+app.Logger.LogInformation("mesh-node {Version} node {NodeId}, data in {DataDirectory}", identity.Version, identity.NodeId, settings.DataDirectory);
+await app.RunAsync();
 return 0;

@@ -1,0 +1,55 @@
+using Akka.Actor;
+
+namespace Mesh.Actors.Signaling;
+
+/// <summary>Registered clients by clientId, by callsign and by connection; owned by one presence actor.</summary>
+public sealed class PresenceDirectory
+{
+    private readonly Dictionary<string, (PeerInfo Peer, IActorRef Connection)> byId = new(StringComparer.Ordinal);
+    private readonly Dictionary<IActorRef, string> idByConnection = [];
+    // The latest registration of a callsign wins: a station that reconnects is reached at once.
+    private readonly Dictionary<string, string> latestIdByCallsign = new(StringComparer.OrdinalIgnoreCase);
+
+    public int Count => byId.Count;
+
+    public IEnumerable<IActorRef> Connections => idByConnection.Keys;
+
+    public string? IdOf(IActorRef connection) => idByConnection.GetValueOrDefault(connection);
+
+    public void Add(PeerInfo peer, IActorRef connection)
+    {
+        byId[peer.Id] = (peer, connection);
+        idByConnection[connection] = peer.Id;
+        if (peer.Callsign != Callsign.Guest) latestIdByCallsign[peer.Callsign] = peer.Id;
+    }
+
+    public PeerInfo? Remove(IActorRef connection)
+    {
+        if (!idByConnection.Remove(connection, out var id) || !byId.Remove(id, out var entry)) return null;
+        if (latestIdByCallsign.TryGetValue(entry.Peer.Callsign, out var latest) && latest == id)
+        {
+            latestIdByCallsign.Remove(entry.Peer.Callsign);
+            var earlier = byId.Values.LastOrDefault(e => string.Equals(e.Peer.Callsign, entry.Peer.Callsign, StringComparison.OrdinalIgnoreCase));
+            if (earlier.Peer is not null) latestIdByCallsign[earlier.Peer.Callsign] = earlier.Peer.Id;
+        }
+
+        return entry.Peer;
+    }
+
+    /// <param name="target">a clientId, or a callsign (its latest registration)</param>
+    public bool TryResolve(string target, out IActorRef connection)
+    {
+        if (byId.TryGetValue(target, out var entry) ||
+            (latestIdByCallsign.TryGetValue(target, out var id) && byId.TryGetValue(id, out entry)))
+        {
+            connection = entry.Connection;
+            return true;
+        }
+
+        connection = ActorRefs.Nobody;
+        return false;
+    }
+
+    public IReadOnlyList<PeerInfo> Peers(int limit, string? exceptId) =>
+        byId.Values.Select(e => e.Peer).Where(p => p.Id != exceptId).Take(limit).ToList();
+}

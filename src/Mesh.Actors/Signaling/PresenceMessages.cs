@@ -1,0 +1,48 @@
+using Akka.Actor;
+
+namespace Mesh.Actors.Signaling;
+
+/// <summary>The protocol between connection actors and presence (who is connected, and where).</summary>
+public static class Presence
+{
+    // Commands from connection actors.
+    public sealed record Connect
+    {
+        public static readonly Connect Instance = new();
+    }
+
+    public sealed record Register(PeerInfo Peer);
+
+    /// <param name="Frame">the *_RECEIVED frame, built once by the sender</param>
+    public sealed record Relay(string Target, byte[] Frame);
+
+    public sealed record ListPeers
+    {
+        public static readonly ListPeers Instance = new();
+    }
+
+    // Commands from the rest of the node.
+    public sealed record SetServerOwner(string? Owner);
+
+    public sealed record GetStatistics
+    {
+        public static readonly GetStatistics Instance = new();
+    }
+
+    // Replies and events for connection actors.
+    public sealed record Welcome(string? ServerOwner);
+
+    public sealed record Registered(IReadOnlyList<PeerInfo> Peers, string? ServerOwner);
+
+    public sealed record PeerJoined(PeerInfo Peer);
+
+    public sealed record PeerLeft(string PeerId);
+
+    public sealed record PeerList(IReadOnlyList<PeerInfo> Peers);
+
+    public sealed record Deliver(byte[] Frame);
+
+    public sealed record RelayRefused(SignalingError Error);
+
+    public sealed record Statistics(int Connected, int Registered);
+}

@@ -1,0 +1,76 @@
+// /api/status, /api/info, /healthz, /readyz: what anyone may ask of the node.
+using Akka.Actor;
+using Akka.Cluster;
+using Mesh.Actors.Node;
+using Mesh.Actors.Signaling;
+using Mesh.Node.Runtime;
+
+namespace Mesh.Node.Edge;
+
+public static class StatusEndpoints
+{
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(3);
+
+    public static IEndpointRouteBuilder MapStatus(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/api/status", async (HttpRequest request, MeshRuntime runtime, NodeIdentity identity, NodeSettings settings) =>
+        {
+            if (runtime.Current?.Registry.TryGet<PresenceActor>(out var presence) != true) return ErrorResults.NodeStarting();
+            var statistics = await presence!.Ask<Presence.Statistics>(Presence.GetStatistics.Instance, AskTimeout);
+            var endpoint = PublicEndpoint(request, settings);
+            return Results.Json(new
+            {
+                state = "unclaimed",
+                owner = (string?)null,
+                version = identity.Version,
+                endpoint,
+                signaling = new { url = SignalingUrl(endpoint), connected = statistics.Connected },
+                uptime = Math.Round((DateTimeOffset.UtcNow - runtime.ProcessStarted).TotalSeconds, 1),
+                nodeId = identity.NodeId,
+            });
+        });
+
+        endpoints.MapGet("/api/info", (HttpRequest request, NodeIdentity identity, NodeSettings settings) =>
+        {
+            var endpoint = PublicEndpoint(request, settings);
+            return Results.Json(new
+            {
+                type = "mesh-node",
+                version = identity.Version,
+                capabilities = new[] { "signaling", "webrtc", "mesh" },
+                callsign = (string?)null,
+                signalingUrl = SignalingUrl(endpoint),
+                nodeId = identity.NodeId,
+            });
+        });
+
+        endpoints.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
+
+        endpoints.MapGet("/readyz", (MeshRuntime runtime, NodeSettings settings) =>
+        {
+            var system = runtime.Current?.System;
+            var checks = new
+            {
+                storage = Directory.Exists(settings.DataDirectory),
+                actorSystem = system is not null,
+                cluster = system is not null && Cluster.Get(system).SelfMember.Status == MemberStatus.Up,
+            };
+            var ready = checks.storage && checks.actorSystem && checks.cluster;
+            return Results.Json(new { status = ready ? "ok" : "starting", checks },
+                statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        });
+
+        return endpoints;
+    }
+
+    /// <summary>The configured public host when there is one, else the host the browser used.</summary>
+    private static string PublicEndpoint(HttpRequest request, NodeSettings settings)
+    {
+        if (settings.PublicHost.Length == 0) return $"{request.Scheme}://{request.Host}";
+        var port = request.Host.Port is { } p ? $":{p}" : "";
+        return $"{request.Scheme}://{settings.PublicHost}{port}";
+    }
+
+    private static string SignalingUrl(string endpoint) =>
+        (endpoint.StartsWith("https://", StringComparison.Ordinal) ? "wss://" + endpoint[8..] : "ws://" + endpoint[7..]) + "/ws/signal";
+}
