@@ -4,7 +4,13 @@ import { VitePWA } from 'vite-plugin-pwa';
 // esbuild's own JSX transform: @vitejs/plugin-react does not install alongside vite@7 here.
 export default defineConfig({
   esbuild: { jsx: 'automatic' },
-  build: { target: 'es2022', sourcemap: false },
+  build: {
+    target: 'es2022',
+    sourcemap: false,
+    // The certificate code (node-forge for PKCS#12, @peculiar/x509) is large and changes rarely: its own cached chunk.
+    chunkSizeWarningLimit: 700,
+    rollupOptions: { output: { manualChunks: { certificates: ['node-forge', '@peculiar/x509', 'reflect-metadata'] } } },
+  },
   plugins: [
     VitePWA({
       registerType: 'autoUpdate',
