@@ -1,0 +1,12 @@
+import { appOrigin, launchBrowser, startNode } from './harness.mjs';
+const node = await startNode();
+const app = await appOrigin(node);
+const b = await launchBrowser();
+const p = await b.newPage();
+p.on('console', (m) => console.log('console', m.type(), m.text()));
+p.on('pageerror', (e) => console.log('pageerror', e.message));
+p.on('requestfailed', (r) => console.log('failed', r.url(), r.failure()?.errorText));
+await p.goto(`${app.url}/#/peers`);
+await new Promise((r) => setTimeout(r, 3000));
+console.log((await p.content()).slice(0, 1500));
+await b.close(); await app.stop(); await node.stop();
