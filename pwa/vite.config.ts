@@ -43,6 +43,9 @@ export default defineConfig({
         // The node's API and WebSocket endpoints must always reach the node, never a cached copy.
         navigateFallbackDenylist: [/^\/api\//, /^\/ws\//, /^\/healthz/, /^\/readyz/, /^\/metrics/],
         cleanupOutdatedCaches: true,
+        // The first visit is often the only one with the node in reach: take control at once so it is cached.
+        clientsClaim: true,
+        skipWaiting: true,
       },
     }),
   ],

@@ -85,7 +85,7 @@ test('after the first visit the app reloads and works with the network cut', { t
   await page.getByRole('link', { name: 'Certificates' }).click();
   await page.getByRole('heading', { level: 1, name: 'Certificates' }).waitFor();
   await page.getByRole('link', { name: 'Node' }).click();
-  await page.getByText('The node cannot be reached.', { exact: false }).waitFor();
+  await page.getByRole('alert').filter({ hasText: 'The node cannot be reached.' }).first().waitFor();
   await screenshot(page, 'offline-node');
   await context.close();
 });
