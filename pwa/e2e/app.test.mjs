@@ -3,27 +3,25 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { appOrigin, launchBrowser, screenshot, startNode } from './harness.mjs';
+import { assertNodeServesApp, launchBrowser, screenshot, startNode } from './harness.mjs';
 
 let node;
-let app;
 let browser;
 const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 };
 
 before(async () => {
   node = await startNode();
-  app = await appOrigin(node);
+  await assertNodeServesApp(node);
   browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
-  await app?.stop();
   await node?.stop();
 });
 
 async function registerAsGuest(page) {
-  await page.goto(`${app.url}/#/peers`);
+  await page.goto(`${node.url}/#/peers`);
   await page.getByRole('button', { name: 'Register', exact: true }).click();
   await page.getByTestId('connection-state').filter({ hasText: 'Registered with the node.' }).waitFor();
 }
@@ -62,11 +60,11 @@ test('two operators register as guests, see each other, chat and move a 5 MB fil
 
   await screenshot(alice, 'peers-sender');
   await screenshot(bob, 'peers-receiver');
-  await alice.goto(`${app.url}/#/node`);
+  await alice.goto(`${node.url}/#/node`);
   await alice.getByTestId('connected-clients').waitFor();
   await screenshot(alice, 'node');
   for (const screen of ['connect', 'station', 'certificates']) {
-    await alice.goto(`${app.url}/#/${screen}`);
+    await alice.goto(`${node.url}/#/${screen}`);
     await alice.getByRole('heading', { level: 1 }).waitFor();
     await screenshot(alice, screen);
   }
@@ -75,7 +73,7 @@ test('two operators register as guests, see each other, chat and move a 5 MB fil
 test('after the first visit the app reloads and works with the network cut', { timeout: 90_000 }, async () => {
   const context = await browser.newContext(phone);
   const page = await context.newPage();
-  await page.goto(`${app.url}/#/connect`);
+  await page.goto(`${node.url}/#/connect`);
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
 
   await context.setOffline(true);

@@ -1,11 +1,10 @@
 // Shared set-up for the browser tests: the real mesh-node daemon on 127.0.0.1, the built app, and
 // Debian's chromium driven by playwright-core (no browser download).
 import { spawn, execFileSync } from 'node:child_process';
-import { createServer, request } from 'node:http';
-import { connect as connectTcp, createServer as createTcpServer } from 'node:net';
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer as createTcpServer } from 'node:net';
+import { existsSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -13,7 +12,6 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const pwaDir = resolve(here, '..');
 export const repoDir = resolve(pwaDir, '..');
 export const resultsDir = join(pwaDir, 'test-results');
-const distDir = join(pwaDir, 'dist');
 const nodeDll = process.env.MESH_NODE_DLL ?? join(repoDir, 'src/Mesh.Node/bin/Release/net10.0/mesh-node.dll');
 
 export function freePort() {
@@ -77,59 +75,13 @@ export async function startNode() {
   };
 }
 
-const contentTypes = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.png': 'image/png',
-  '.svg': 'image/svg+xml',
-  '.webmanifest': 'application/manifest+json',
-};
-
-/**
- * The origin the browser loads the app from. When the node serves the PWA at / that is the node itself;
- * until then a small server on 127.0.0.1 serves dist/ and forwards /api and /ws to the node, so the app
- * still meets the node at its own origin as it will in production.
- */
-export async function appOrigin(node) {
-  if (!existsSync(join(distDir, 'index.html'))) throw new Error('pwa/dist is missing: run `npm run build` in pwa/ first');
-  const root = await fetch(`${node.url}/`).catch(() => null);
-  if (root?.ok && (root.headers.get('content-type') ?? '').includes('text/html')) return { url: node.url, stop: async () => {} };
-
-  const target = new URL(node.url);
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    if (/^\/(api|ws|healthz|readyz|metrics)(\/|$)/.test(path)) {
-      const upstream = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (reply) => {
-        res.writeHead(reply.statusCode, reply.headers);
-        reply.pipe(res);
-      });
-      upstream.on('error', () => res.destroy());
-      req.pipe(upstream);
-      return;
-    }
-    let file = normalize(join(distDir, path));
-    if (!file.startsWith(distDir) || !existsSync(file) || statSync(file).isDirectory()) file = join(distDir, 'index.html');
-    const immutable = file.includes(`${join(distDir, 'assets')}/`);
-    res.writeHead(200, { 'Content-Type': contentTypes[extname(file)] ?? 'application/octet-stream', 'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache' });
-    res.end(readFileSync(file));
-  });
-  server.on('upgrade', (req, socket, head) => {
-    const upstream = connectTcp(Number(target.port), target.hostname, () => {
-      const headers = Object.entries(req.headers).map(([k, v]) => `${k}: ${v}`).join('\r\n');
-      upstream.write(`${req.method} ${req.url} HTTP/1.1\r\n${headers}\r\n\r\n`);
-      upstream.write(head);
-      upstream.pipe(socket).pipe(upstream);
-    });
-    upstream.on('error', () => socket.destroy());
-    socket.on('error', () => upstream.destroy());
-  });
-  const port = await freePort();
-  await new Promise((r) => server.listen(port, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }),
-  };
+/** The node serves the app at / from wwwroot/ beside its binary, which the Release build fills from pwa/dist. */
+export async function assertNodeServesApp(node) {
+  const root = await fetch(`${node.url}/`);
+  const type = root.headers.get('content-type') ?? '';
+  if (!root.ok || !type.includes('text/html')) {
+    throw new Error(`${node.url}/ did not serve the app (${root.status} ${type}); build it with: dotnet build src/Mesh.Node -c Release`);
+  }
 }
 
 export async function launchBrowser() {
