@@ -48,6 +48,7 @@ var app = builder.Build();
 app.UseWebSockets();
 app.MapStatus();
 app.MapSignaling();
+app.MapCertificateEndpoints();
 app.UsePwa();
 app.Logger.LogInformation("mesh-node {Version} node {NodeId}, data in {DataDirectory}", identity.Version, identity.NodeId, settings.DataDirectory);
 await app.RunAsync();

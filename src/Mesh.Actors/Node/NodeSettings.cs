@@ -1,5 +1,6 @@
 // The node's own settings, read once from the `mesh` block of the HOCON file.
 using Akka.Configuration;
+using Mesh.Actors.Certificates;
 using Mesh.Actors.Signaling;
 
 namespace Mesh.Actors.Node;
@@ -15,7 +16,8 @@ public sealed record NodeSettings(
     string MdnsInterface,
     string LogFormat,
     string LogLevel,
-    SignalingSettings Signaling)
+    SignalingSettings Signaling,
+    CertificateSettings Certificates)
 {
     public static NodeSettings FromConfig(Config config)
     {
@@ -24,9 +26,11 @@ public sealed record NodeSettings(
         var certificateDirectory = mesh.GetString("cert-dir", "");
         var logFormat = ConfigReader.OneOf(mesh, "log.format", "text", "json");
         var logLevel = ConfigReader.OneOf(mesh, "log.level", "Trace", "Debug", "Information", "Warning", "Error");
+        var fullDataDirectory = Path.GetFullPath(dataDirectory);
+        var fullCertificateDirectory = Path.GetFullPath(certificateDirectory.Length == 0 ? Path.Combine(dataDirectory, "certs") : certificateDirectory);
         return new NodeSettings(
-            DataDirectory: Path.GetFullPath(dataDirectory),
-            CertificateDirectory: Path.GetFullPath(certificateDirectory.Length == 0 ? Path.Combine(dataDirectory, "certs") : certificateDirectory),
+            DataDirectory: fullDataDirectory,
+            CertificateDirectory: fullCertificateDirectory,
             HttpBind: ConfigReader.NonEmptyString(mesh, "http.bind"),
             HttpPort: ConfigReader.Port(mesh, "http.port"),
             OpsPort: ConfigReader.Port(mesh, "ops.port"),
@@ -35,7 +39,8 @@ public sealed record NodeSettings(
             MdnsInterface: mesh.GetString("mdns.interface", ""),
             LogFormat: logFormat,
             LogLevel: logLevel,
-            Signaling: SignalingSettings.FromConfig(mesh));
+            Signaling: SignalingSettings.FromConfig(mesh),
+            Certificates: CertificateSettings.FromConfig(mesh, fullDataDirectory, fullCertificateDirectory));
     }
 }
 

@@ -1,4 +1,5 @@
 using Akka.Hosting;
+using Mesh.Actors.Certificates;
 using Mesh.Actors.Node;
 using Mesh.Actors.Signaling;
 
@@ -11,6 +12,9 @@ public static class MeshActorSystem
 
     public static void AddFeatures(AkkaConfigurationBuilder akka, NodeSettings settings, NodeIdentity identity)
     {
+        // The certificate authority registers itself as signaling's license verifier, so it comes first.
+        akka.AddNodeStorage(settings.Certificates.DatabasePath)
+            .AddCertificateAuthority(settings.Certificates);
         akka.AddSignaling(settings.Signaling, identity.Version);
     }
 }
