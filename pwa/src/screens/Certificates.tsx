@@ -5,7 +5,7 @@ import type { CertificateDetail, CertificateSummary, IssuedCertificate } from '.
 import { createKeyAndRequest, readRequest } from '../lib/certificates/issuing';
 import { saveIdentity } from '../lib/certificates/identityStore';
 import * as x509 from '../lib/certificates/x509';
-import { callsignOf } from '../lib/certificates/profile';
+import { callsignOf, isCallsign } from '../lib/certificates/profile';
 import { importMaterial } from '../lib/certificates/importer';
 
 export function CertificatesScreen() {
@@ -14,8 +14,9 @@ export function CertificatesScreen() {
   const [detail, setDetail] = useState<CertificateDetail | null>(null);
   const [reason, setReason] = useState('');
   const [csrText, setCsrText] = useState('');
-  const [proof, setProof] = useState('');
-  const [newCallsign, setNewCallsign] = useState('');
+  const [licensee, setLicensee] = useState('');
+  const [licenseClass, setLicenseClass] = useState('');
+  const [reference, setReference] = useState('');
   const [issued, setIssued] = useState<IssuedCertificate | null>(null);
   const [addFile, setAddFile] = useState<File | null>(null);
   const [message, setMessage] = useState<string | null>(null);
@@ -43,17 +44,23 @@ export function CertificatesScreen() {
     setMessage('The certificate was added to the trust store.');
     await load.run();
   });
+  const proof = () => {
+    const callsign = licensee.trim().toUpperCase();
+    if (!isCallsign(callsign)) throw new Error("Enter the operator's callsign, such as W1AW.");
+    return { callsign, licenseClass: licenseClass.trim() || undefined, reference: reference.trim() || undefined };
+  };
   const issueFromCsr = useAction(async () => {
     if (!ownerApi) throw new Error('Only the node owner can issue certificates. Claim the node on the Station screen.');
     readRequest(csrText);
-    setIssued(await ownerApi.issueCertificate(csrText.trim(), proof));
+    setIssued(await ownerApi.issueCertificate(csrText.trim(), proof()));
   });
   const issueHere = useAction(async () => {
     if (!ownerApi) throw new Error('Only the node owner can issue certificates. Claim the node on the Station screen.');
-    const { keys, csrPem } = await createKeyAndRequest(newCallsign);
-    const result = await ownerApi.issueCertificate(csrPem, proof);
+    const checked = proof();
+    const { keys, csrPem } = await createKeyAndRequest(checked.callsign);
+    const result = await ownerApi.issueCertificate(csrPem, checked);
     const certificate = new x509.X509Certificate(result.certificate);
-    const identity = { callsign: callsignOf(certificate) ?? newCallsign.toUpperCase(), certificate, chain: result.chain.map((pem) => new x509.X509Certificate(pem)), privateKey: keys.privateKey };
+    const identity = { callsign: callsignOf(certificate) ?? checked.callsign, certificate, chain: result.chain.map((pem) => new x509.X509Certificate(pem)), privateKey: keys.privateKey };
     await saveIdentity(identity);
     setIdentity(identity);
     setIssued(result);
@@ -132,8 +139,13 @@ export function CertificatesScreen() {
       </Section>
 
       <Section title="Issue a certificate">
-        <label htmlFor="proof">Proof of licence (licence number, database link, or how you checked it)</label>
-        <input id="proof" value={proof} onChange={(e) => setProof(e.target.value)} />
+        <p>Check the operator's licence first; the node records what you checked.</p>
+        <label htmlFor="licensee">Operator's callsign</label>
+        <input id="licensee" value={licensee} onChange={(e) => setLicensee(e.target.value)} autoCapitalize="characters" />
+        <label htmlFor="license-class">Licence class</label>
+        <input id="license-class" value={licenseClass} onChange={(e) => setLicenseClass(e.target.value)} />
+        <label htmlFor="license-reference">Where you checked the licence</label>
+        <input id="license-reference" value={reference} onChange={(e) => setReference(e.target.value)} placeholder="for example: national licence database" />
         <form
           onSubmit={(event: FormEvent) => {
             event.preventDefault();
@@ -145,17 +157,8 @@ export function CertificatesScreen() {
           <button type="submit" disabled={issueFromCsr.busy}>Issue from request</button>
         </form>
         <Notice kind="error">{issueFromCsr.error}</Notice>
-        <form
-          className="row"
-          onSubmit={(event: FormEvent) => {
-            event.preventDefault();
-            void issueHere.run();
-          }}
-        >
-          <label htmlFor="new-callsign">Or make a key here for the operator using this device: callsign</label>
-          <input id="new-callsign" value={newCallsign} onChange={(e) => setNewCallsign(e.target.value)} autoCapitalize="characters" />
-          <button type="submit" disabled={issueHere.busy}>Make key and issue</button>
-        </form>
+        <p>Or, for the operator using this device, make the key here: it stays in this browser.</p>
+        <button type="button" onClick={() => void issueHere.run()} disabled={issueHere.busy}>Make key here and issue</button>
         <Notice kind="error">{issueHere.error}</Notice>
         {issued && (
           <p>

@@ -52,10 +52,10 @@ describe('NodeApi', () => {
   });
 
   test('owner calls carry the bearer token and post JSON', async () => {
-    await new NodeApi(base).withToken('tok').issueCertificate('CSR', 'proof').catch(() => undefined);
+    await new NodeApi(base).withToken('tok').issueCertificate('CSR', { callsign: 'N0CALL', licenseClass: 'general', reference: 'ULS' }).catch(() => undefined);
     const call = seen.find((s) => s.url === '/api/issue-certificate' && s.auth);
     expect(call?.auth).toBe('Bearer tok');
-    expect(JSON.parse(call!.body)).toEqual({ csr: 'CSR', proofOfLicense: 'proof' });
+    expect(JSON.parse(call!.body)).toEqual({ csr: 'CSR', proofOfLicense: { callsign: 'N0CALL', licenseClass: 'general', reference: 'ULS' } });
   });
 
   test('an unreachable node reads as a network error', async () => {

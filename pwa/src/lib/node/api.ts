@@ -36,7 +36,9 @@ export interface CertificateDetail {
   chain?: string[];
 }
 export interface ClaimResult { success: boolean; owner: string; signalingUrl: string; accessToken: string }
-export interface IssuedCertificate { certificate: string; chain: string[] }
+export interface IssuedCertificate { certificate: string; chain: string[]; fingerprint?: string }
+/** What the issuing owner checked: the licensee's callsign, their licence class, and where it was checked. */
+export interface ProofOfLicense { callsign: string; licenseClass?: string; reference?: string }
 
 type FetchLike = typeof fetch;
 
@@ -72,7 +74,7 @@ export class NodeApi {
     this.request<ClaimResult>('POST', '/api/claim-station', body);
   nodeCsr = () => this.request<{ csr: string }>('GET', '/api/node-csr');
   installNodeCertificate = (certificate: string, chain: string[]) => this.request<unknown>('POST', '/api/node-certificate', { certificate, chain });
-  issueCertificate = (csr: string, proofOfLicense: string) => this.request<IssuedCertificate>('POST', '/api/issue-certificate', { csr, proofOfLicense });
+  issueCertificate = (csr: string, proofOfLicense: ProofOfLicense) => this.request<IssuedCertificate>('POST', '/api/issue-certificate', { csr, proofOfLicense });
 
   private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json' };
