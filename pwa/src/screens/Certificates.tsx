@@ -77,11 +77,11 @@ export function CertificatesScreen() {
           {list?.map((c) => (
             <li key={c.fingerprint}>
               <span>
-                <strong>{c.callsign}</strong> {c.licenseClass && <span className="badge">{c.licenseClass}</span>} <span className="badge muted">{c.trustLevel}</span>
+                <strong>{c.callsign || 'no callsign'}</strong> {c.licenseClass && <span className="badge">{c.licenseClass}</span>} <span className="badge muted">{c.trustLevel}</span>
                 <br />
                 <small className="mono">{c.fingerprint.slice(0, 16)}…</small>
               </span>
-              <button type="button" className="secondary" onClick={() => void show.run(c.fingerprint)} aria-label={`Details of ${c.callsign}`}>Details</button>
+              <button type="button" className="secondary" onClick={() => void show.run(c.fingerprint)} aria-label={`Details of ${c.callsign || c.fingerprint}`}>Details</button>
             </li>
           ))}
         </ul>
