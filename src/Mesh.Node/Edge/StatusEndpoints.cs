@@ -49,6 +49,8 @@ public static class StatusEndpoints
                 callsign = ca.Owner,
                 signalingUrl = SignalingUrl(endpoint),
                 nodeId = identity.NodeId,
+                // A peer added by hand learns here where to join the cluster (PeerDiscovered on its EventStream).
+                akkaAddress = Cluster.Get(runtime.Current!.System).SelfAddress.ToString(),
             });
         });
 
