@@ -128,6 +128,7 @@ async function startServer(name) {
   const handle = { name, child, pid: child.pid, port, dataDir, logFile, url: `ws://127.0.0.1:${port}${server.wsPath}`, exited: null };
   running.add(handle);
   child.on('exit', (code, signal) => { handle.exited = { code, signal }; });
+  child.on('error', (error) => { handle.exited = { code: error.code, signal: null }; });
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (handle.exited) throw new Error(`${name} exited (${handle.exited.code ?? handle.exited.signal}) before ready; log: ${logFile}\n${tail(logFile)}`);
@@ -376,6 +377,7 @@ function machine() {
 
 async function main() {
   for (const name of settings.servers) if (!servers[name]) throw new Error(`unknown server ${name}; known: ${Object.keys(servers).join(', ')}`);
+  if (settings.servers.includes('baseline') && !fs.statSync(option('baseline', ''), { throwIfNoEntry: false })?.isFile()) throw new Error('--baseline needs the path of a mesh-node executable');
   if (settings.servers.includes('mesh-node') && !fs.existsSync(meshNodeBinary)) throw new Error(`${meshNodeBinary} is missing: run bench/run.sh (it builds Release) or pass --mesh-node PATH`);
   fs.mkdirSync(logDir, { recursive: true });
   const budget = setTimeout(() => {
@@ -425,6 +427,7 @@ async function main() {
   }
 }
 
+process.on('uncaughtException', (error) => { killAll(); console.error(error); process.exit(1); });
 process.on('SIGINT', () => { killAll(); process.exit(130); });
 process.on('SIGTERM', () => { killAll(); process.exit(143); });
 main();
