@@ -326,16 +326,15 @@ function table(results) {
   const names = Object.keys(servers).filter((name) => settings.servers.includes(name));
   const hasNode = names.includes('mesh-node');
   const header = ['measure', ...names.map((name) => servers[name].label)];
-  const hasBaseline = names.includes('baseline');
-  if (hasNode) header.push('node ÷ PeerJS', 'node ÷ minimal', ...(hasBaseline ? ['node ÷ baseline'] : []), 'target');
+  const against = ['peerjs', 'minimal', 'baseline'].filter((name) => names.includes(name));
+  if (hasNode) header.push(...against.map((name) => `node ÷ ${name === 'peerjs' ? 'PeerJS' : name}`), 'target');
   const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
   for (const row of rows(results)) {
     if (names.every((name) => row.values[name] === undefined)) continue;
     const cells = [row.label, ...names.map((name) => (row.values[name] === undefined ? '—' : row.format(row.values[name])))];
     if (hasNode) {
       const node = row.values['mesh-node'];
-      cells.push(row.better ? ratio(node, row.values.peerjs) : '', row.better ? ratio(node, row.values.minimal) : '');
-      if (hasBaseline) cells.push(row.better ? ratio(node, row.values.baseline) : '');
+      cells.push(...against.map((name) => (row.better ? ratio(node, row.values[name]) : '')));
       const needsPeerjs = row.target?.length === 2;
       const judged = row.target && Number.isFinite(node) && (!needsPeerjs || Number.isFinite(row.values.peerjs));
       cells.push(judged ? (row.target(node, row.values.peerjs) ? 'met' : '**missed**') : '');
