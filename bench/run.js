@@ -128,6 +128,7 @@ async function startServer(name) {
   const handle = { name, child, pid: child.pid, port, dataDir, logFile, url: `ws://127.0.0.1:${port}${server.wsPath}`, exited: null };
   running.add(handle);
   child.on('exit', (code, signal) => { handle.exited = { code, signal }; });
+  child.on('error', (error) => { handle.exited = { code: error.code, signal: null }; });
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (handle.exited) throw new Error(`${name} exited (${handle.exited.code ?? handle.exited.signal}) before ready; log: ${logFile}\n${tail(logFile)}`);
@@ -325,16 +326,15 @@ function table(results) {
   const names = Object.keys(servers).filter((name) => settings.servers.includes(name));
   const hasNode = names.includes('mesh-node');
   const header = ['measure', ...names.map((name) => servers[name].label)];
-  const hasBaseline = names.includes('baseline');
-  if (hasNode) header.push('node ÷ PeerJS', 'node ÷ minimal', ...(hasBaseline ? ['node ÷ baseline'] : []), 'target');
+  const against = ['peerjs', 'minimal', 'baseline'].filter((name) => names.includes(name));
+  if (hasNode) header.push(...against.map((name) => `node ÷ ${name === 'peerjs' ? 'PeerJS' : name}`), 'target');
   const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
   for (const row of rows(results)) {
     if (names.every((name) => row.values[name] === undefined)) continue;
     const cells = [row.label, ...names.map((name) => (row.values[name] === undefined ? '—' : row.format(row.values[name])))];
     if (hasNode) {
       const node = row.values['mesh-node'];
-      cells.push(row.better ? ratio(node, row.values.peerjs) : '', row.better ? ratio(node, row.values.minimal) : '');
-      if (hasBaseline) cells.push(row.better ? ratio(node, row.values.baseline) : '');
+      cells.push(...against.map((name) => (row.better ? ratio(node, row.values[name]) : '')));
       const needsPeerjs = row.target?.length === 2;
       const judged = row.target && Number.isFinite(node) && (!needsPeerjs || Number.isFinite(row.values.peerjs));
       cells.push(judged ? (row.target(node, row.values.peerjs) ? 'met' : '**missed**') : '');
@@ -376,6 +376,7 @@ function machine() {
 
 async function main() {
   for (const name of settings.servers) if (!servers[name]) throw new Error(`unknown server ${name}; known: ${Object.keys(servers).join(', ')}`);
+  if (settings.servers.includes('baseline') && !fs.statSync(option('baseline', ''), { throwIfNoEntry: false })?.isFile()) throw new Error('--baseline needs the path of a mesh-node executable');
   if (settings.servers.includes('mesh-node') && !fs.existsSync(meshNodeBinary)) throw new Error(`${meshNodeBinary} is missing: run bench/run.sh (it builds Release) or pass --mesh-node PATH`);
   fs.mkdirSync(logDir, { recursive: true });
   const budget = setTimeout(() => {
@@ -425,6 +426,7 @@ async function main() {
   }
 }
 
+process.on('uncaughtException', (error) => { killAll(); console.error(error); process.exit(1); });
 process.on('SIGINT', () => { killAll(); process.exit(130); });
 process.on('SIGTERM', () => { killAll(); process.exit(143); });
 main();

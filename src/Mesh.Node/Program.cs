@@ -45,6 +45,7 @@ builder.Services.AddSingleton<MeshRuntime>();
 builder.Services.AddHostedService<ActorSystemSupervisor>();
 
 var app = builder.Build();
+app.UseJsonErrors();
 app.UseWebSockets();
 app.MapStatus();
 app.MapSignaling();

@@ -56,12 +56,12 @@ public static class StatusEndpoints
 
         endpoints.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
 
-        endpoints.MapGet("/readyz", (MeshRuntime runtime, NodeSettings settings) =>
+        endpoints.MapGet("/readyz", async (MeshRuntime runtime) =>
         {
             var system = runtime.Current?.System;
             var checks = new
             {
-                storage = Directory.Exists(settings.DataDirectory),
+                storage = await StorageAnswersAsync(runtime),
                 actorSystem = system is not null,
                 cluster = system is not null && Cluster.Get(system).SelfMember.Status == MemberStatus.Up,
             };
@@ -71,6 +71,21 @@ public static class StatusEndpoints
         });
 
         return endpoints;
+    }
+
+    /// <summary>Storage is open when the certificate authority has recovered its journal and answers.</summary>
+    private static async Task<bool> StorageAnswersAsync(MeshRuntime runtime)
+    {
+        if (runtime.Current?.Registry.TryGet<CertificateAuthority>(out var authority) != true) return false;
+        try
+        {
+            await authority!.Ask<AuthorityStatus>(GetAuthorityStatus.Instance, TimeSpan.FromSeconds(1));
+            return true;
+        }
+        catch (AskTimeoutException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The configured public host when there is one, else the host the browser used.</summary>
