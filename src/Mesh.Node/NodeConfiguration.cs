@@ -47,10 +47,15 @@ public sealed record NodeConfiguration(Config Hocon, NodeSettings Settings)
         if (operatorConfig.IsEmpty || !operatorConfig.HasPath("mesh")) return;
         var known = Leaves(Defaults.GetConfig("mesh")).ToHashSet();
         var unknown = Leaves(operatorConfig.GetConfig("mesh")).FirstOrDefault(key => !known.Contains(key));
-        if (unknown is not null) throw new InvalidConfigurationException(unknown, "unknown key (see hocon/node.hocon for the keys there are)");
+        if (unknown is not null) throw new InvalidConfigurationException(unknown, "is not a key mesh-node knows (see hocon/node.hocon for the keys there are)");
     }
 
-    private static IEnumerable<string> Leaves(Config config) => config.AsEnumerable().Select(pair => pair.Key);
+    private static IEnumerable<string> Leaves(Config config) => Leaves("", config.Root.GetObject());
+
+    private static IEnumerable<string> Leaves(string prefix, Akka.Configuration.Hocon.HoconObject hocon) =>
+        hocon.Items.SelectMany(item => item.Value.IsObject()
+            ? Leaves(prefix + item.Key + ".", item.Value.GetObject())
+            : [prefix + item.Key]);
 
     /// <summary>Akka needs the address other nodes reach; the operator says it once, as mesh.public-host.</summary>
     private static Config WithPublicHostname(Config hocon, NodeSettings settings)

@@ -49,6 +49,7 @@ app.UseWebSockets();
 app.MapStatus();
 app.MapSignaling();
 app.MapCertificateEndpoints();
+app.UsePwa();
 app.Logger.LogInformation("mesh-node {Version} node {NodeId}, data in {DataDirectory}", identity.Version, identity.NodeId, settings.DataDirectory);
 await app.RunAsync();
 return 0;

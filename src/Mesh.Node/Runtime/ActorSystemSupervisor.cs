@@ -48,7 +48,7 @@ public sealed class ActorSystemSupervisor(
 
             runtime.Set(null);
             await StopInnerHostAsync();
-            if (stopping.IsCancellationRequested) break;
+            if (stopping.IsCancellationRequested || lifetime.ApplicationStopping.IsCancellationRequested) break;
 
             // A long healthy life resets the backoff: only repeated quick failures slow the retries.
             failures = DateTimeOffset.UtcNow - incarnationStart > TimeSpan.FromMinutes(1) ? 0 : failures + 1;
