@@ -290,8 +290,9 @@ public sealed class CertificateEndpointTests : IAsyncLifetime
                     }
                 }
             })).ToArray();
-            while (acknowledged.Count < 200)
+            while (acknowledged.Count < 200 && !burst.All(worker => worker.IsCompleted))
                 await Task.Delay(20);
+            Assert.True(acknowledged.Count >= 200, "the burst stopped early: " + string.Join("; ", burst.Where(w => w.IsFaulted).Select(w => w.Exception!.InnerException!.Message)));
             node.Kill();
             await node.WaitForExitAsync(TimeSpan.FromSeconds(20));
             stop.Cancel();
