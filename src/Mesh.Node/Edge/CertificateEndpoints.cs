@@ -112,7 +112,15 @@ public static class CertificateEndpoints
     {
         if (runtime.Current?.Registry.TryGet<CertificateAuthority>(out var authority) != true)
             return ErrorResults.NodeStarting();
-        return await handle(authority!);
+        try
+        {
+            return await handle(authority!);
+        }
+        catch (AskTimeoutException)
+        {
+            // The CA is recovering, or its actor system is going away under a re-form.
+            return ErrorResults.NodeStarting();
+        }
     }
 
     /// <summary>The owner guard, then the body: read up to <see cref="MaxBodyBytes"/>, JSON into <typeparamref name="T"/>.</summary>

@@ -18,8 +18,17 @@ public static class StatusEndpoints
         {
             if (runtime.Current?.Registry.TryGet<PresenceActor>(out var presence) != true) return ErrorResults.NodeStarting();
             if (runtime.Current?.Registry.TryGet<CertificateAuthority>(out var authority) != true) return ErrorResults.NodeStarting();
-            var statistics = await presence!.Ask<Presence.Statistics>(Presence.GetStatistics.Instance, AskTimeout);
-            var ca = await authority!.Ask<AuthorityStatus>(GetAuthorityStatus.Instance, AskTimeout);
+            Presence.Statistics statistics;
+            AuthorityStatus ca;
+            try
+            {
+                statistics = await presence!.Ask<Presence.Statistics>(Presence.GetStatistics.Instance, AskTimeout);
+                ca = await authority!.Ask<AuthorityStatus>(GetAuthorityStatus.Instance, AskTimeout);
+            }
+            catch (AskTimeoutException)
+            {
+                return ErrorResults.NodeStarting();
+            }
             var endpoint = PublicEndpoint(request, settings);
             return Results.Json(new
             {
@@ -38,7 +47,15 @@ public static class StatusEndpoints
         endpoints.MapGet("/api/info", async (HttpRequest request, MeshRuntime runtime, NodeIdentity identity, NodeSettings settings) =>
         {
             if (runtime.Current?.Registry.TryGet<CertificateAuthority>(out var authority) != true) return ErrorResults.NodeStarting();
-            var ca = await authority!.Ask<AuthorityStatus>(GetAuthorityStatus.Instance, AskTimeout);
+            AuthorityStatus ca;
+            try
+            {
+                ca = await authority!.Ask<AuthorityStatus>(GetAuthorityStatus.Instance, AskTimeout);
+            }
+            catch (AskTimeoutException)
+            {
+                return ErrorResults.NodeStarting();
+            }
             var endpoint = PublicEndpoint(request, settings);
             var capabilities = NodeCapabilities.Of(ca);
             return Results.Json(new
@@ -54,7 +71,7 @@ public static class StatusEndpoints
 
         endpoints.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
 
-        endpoints.MapGet("/readyz", (MeshRuntime runtime, NodeSettings settings) =>
+        endpoints.MapGet("/readyz", async (MeshRuntime runtime, NodeSettings settings) =>
         {
             var system = runtime.Current?.System;
             var checks = new
@@ -62,13 +79,29 @@ public static class StatusEndpoints
                 storage = Directory.Exists(settings.DataDirectory),
                 actorSystem = system is not null,
                 cluster = system is not null && Cluster.Get(system).SelfMember.Status == MemberStatus.Up,
+                // The CA answers once it has recovered its journal from SQLite.
+                certificateAuthority = await CertificateAuthorityAnswersAsync(runtime),
             };
-            var ready = checks.storage && checks.actorSystem && checks.cluster;
+            var ready = checks.storage && checks.actorSystem && checks.cluster && checks.certificateAuthority;
             return Results.Json(new { status = ready ? "ok" : "starting", checks },
                 statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
 
         return endpoints;
+    }
+
+    private static async Task<bool> CertificateAuthorityAnswersAsync(MeshRuntime runtime)
+    {
+        if (runtime.Current?.Registry.TryGet<CertificateAuthority>(out var authority) != true) return false;
+        try
+        {
+            await authority!.Ask<AuthorityStatus>(GetAuthorityStatus.Instance, TimeSpan.FromSeconds(1));
+            return true;
+        }
+        catch (AskTimeoutException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The configured public host when there is one, else the host the browser used.</summary>
