@@ -127,6 +127,38 @@ public sealed class CertificateEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_station_that_signs_the_HELLO_nonce_registers_as_licensed_until_its_certificate_is_blacklisted()
+    {
+        TrustRootInRootsDirectory();
+        _openssl.KeyAndCsr("station", "/AROcallsign=K1ABC/CN=Jane Operator");
+        _openssl.Sign("station", "owner", "station", "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n");
+        var pem = _openssl.Read("station.pem") + "\n" + _openssl.Read("owner.pem");
+        await using var node = await StartNodeAsync();
+        await using var watcher = await SignalClient.RegisterAsync(node.SignalUri, "W1AW");
+
+        await using (var station = await SignalClient.ConnectAsync(node.SignalUri))
+        {
+            var nonce = station.Hello!["nonce"]!.GetValue<string>();
+            await station.SendAsync(new { type = "REGISTER", callsign = "K1ABC", certificate = pem, signature = _openssl.SignNonce("station", nonce) });
+            await station.ExpectAsync("REGISTERED");
+            var joined = await watcher.ExpectAsync("PEER_JOINED");
+            Assert.Equal("K1ABC", joined["peer"]!["callsign"]!.GetValue<string>());
+            Assert.True(joined["peer"]!["hasLicense"]!.GetValue<bool>());
+        }
+
+        var token = (await ClaimAsync(node, [])).Body["accessToken"]!.GetValue<string>();
+        var (added, addedBody) = await PostAsync(node, "/api/certificates", new { certificate = _openssl.Read("station.pem"), chain = new[] { _openssl.Read("owner.pem") } }, token);
+        Assert.Equal(HttpStatusCode.Created, added);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(node, $"/api/certificates/{addedBody["fingerprint"]!.GetValue<string>()}/blacklist", new { reason = "stolen" }, token)).Status);
+
+        await using var revoked = await SignalClient.ConnectAsync(node.SignalUri);
+        var again = revoked.Hello!["nonce"]!.GetValue<string>();
+        await revoked.SendAsync(new { type = "REGISTER", callsign = "K1ABC", certificate = pem, signature = _openssl.SignNonce("station", again) });
+        var error = await revoked.ExpectErrorAsync("INVALID_CERTIFICATE");
+        Assert.Contains("blacklisted", error["details"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Owner_calls_without_a_token_get_401_and_with_a_wrong_one_403()
     {
         TrustRootInRootsDirectory();
