@@ -45,10 +45,12 @@ builder.Services.AddSingleton<MeshRuntime>();
 builder.Services.AddHostedService<ActorSystemSupervisor>();
 
 var app = builder.Build();
+app.UseJsonErrors();
 app.UseWebSockets();
 app.MapStatus();
 app.MapSignaling();
 app.MapCertificateEndpoints();
+app.MapDiscovery();
 app.UsePwa();
 app.Logger.LogInformation("mesh-node {Version} node {NodeId}, data in {DataDirectory}", identity.Version, identity.NodeId, settings.DataDirectory);
 await app.RunAsync();

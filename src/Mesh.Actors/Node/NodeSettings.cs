@@ -1,6 +1,7 @@
 // The node's own settings, read once from the `mesh` block of the HOCON file.
 using Akka.Configuration;
 using Mesh.Actors.Certificates;
+using Mesh.Actors.Discovery;
 using Mesh.Actors.Signaling;
 
 namespace Mesh.Actors.Node;
@@ -12,8 +13,7 @@ public sealed record NodeSettings(
     int HttpPort,
     int OpsPort,
     string PublicHost,
-    bool MdnsEnabled,
-    string MdnsInterface,
+    DiscoverySettings Discovery,
     string LogFormat,
     string LogLevel,
     SignalingSettings Signaling,
@@ -35,8 +35,7 @@ public sealed record NodeSettings(
             HttpPort: ConfigReader.Port(mesh, "http.port"),
             OpsPort: ConfigReader.Port(mesh, "ops.port"),
             PublicHost: mesh.GetString("public-host", ""),
-            MdnsEnabled: mesh.GetBoolean("mdns.enabled", true),
-            MdnsInterface: mesh.GetString("mdns.interface", ""),
+            Discovery: DiscoverySettings.FromConfig(mesh),
             LogFormat: logFormat,
             LogLevel: logLevel,
             Signaling: SignalingSettings.FromConfig(mesh),

@@ -18,17 +18,8 @@ public static class StatusEndpoints
         {
             if (runtime.Current?.Registry.TryGet<PresenceActor>(out var presence) != true) return ErrorResults.NodeStarting();
             if (runtime.Current?.Registry.TryGet<CertificateAuthority>(out var authority) != true) return ErrorResults.NodeStarting();
-            Presence.Statistics statistics;
-            AuthorityStatus ca;
-            try
-            {
-                statistics = await presence!.Ask<Presence.Statistics>(Presence.GetStatistics.Instance, AskTimeout);
-                ca = await authority!.Ask<AuthorityStatus>(GetAuthorityStatus.Instance, AskTimeout);
-            }
-            catch (AskTimeoutException)
-            {
-                return ErrorResults.NodeStarting();
-            }
+            var statistics = await presence!.Ask<Presence.Statistics>(Presence.GetStatistics.Instance, AskTimeout);
+            var ca = await authority!.Ask<AuthorityStatus>(GetAuthorityStatus.Instance, AskTimeout);
             var endpoint = PublicEndpoint(request, settings);
             return Results.Json(new
             {
@@ -47,15 +38,7 @@ public static class StatusEndpoints
         endpoints.MapGet("/api/info", async (HttpRequest request, MeshRuntime runtime, NodeIdentity identity, NodeSettings settings) =>
         {
             if (runtime.Current?.Registry.TryGet<CertificateAuthority>(out var authority) != true) return ErrorResults.NodeStarting();
-            AuthorityStatus ca;
-            try
-            {
-                ca = await authority!.Ask<AuthorityStatus>(GetAuthorityStatus.Instance, AskTimeout);
-            }
-            catch (AskTimeoutException)
-            {
-                return ErrorResults.NodeStarting();
-            }
+            var ca = await authority!.Ask<AuthorityStatus>(GetAuthorityStatus.Instance, AskTimeout);
             var endpoint = PublicEndpoint(request, settings);
             var capabilities = NodeCapabilities.Of(ca);
             return Results.Json(new
@@ -66,23 +49,23 @@ public static class StatusEndpoints
                 callsign = ca.Owner,
                 signalingUrl = SignalingUrl(endpoint),
                 nodeId = identity.NodeId,
+                // A peer added by hand learns here where to join the cluster (PeerDiscovered on its EventStream).
+                akkaAddress = Cluster.Get(runtime.Current!.System).SelfAddress.ToString(),
             });
         });
 
         endpoints.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
 
-        endpoints.MapGet("/readyz", async (MeshRuntime runtime, NodeSettings settings) =>
+        endpoints.MapGet("/readyz", async (MeshRuntime runtime) =>
         {
             var system = runtime.Current?.System;
             var checks = new
             {
-                storage = Directory.Exists(settings.DataDirectory),
+                storage = await StorageAnswersAsync(runtime),
                 actorSystem = system is not null,
                 cluster = system is not null && Cluster.Get(system).SelfMember.Status == MemberStatus.Up,
-                // The CA answers once it has recovered its journal from SQLite.
-                certificateAuthority = await CertificateAuthorityAnswersAsync(runtime),
             };
-            var ready = checks.storage && checks.actorSystem && checks.cluster && checks.certificateAuthority;
+            var ready = checks.storage && checks.actorSystem && checks.cluster;
             return Results.Json(new { status = ready ? "ok" : "starting", checks },
                 statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
@@ -90,7 +73,8 @@ public static class StatusEndpoints
         return endpoints;
     }
 
-    private static async Task<bool> CertificateAuthorityAnswersAsync(MeshRuntime runtime)
+    /// <summary>Storage is open when the certificate authority has recovered its journal and answers.</summary>
+    private static async Task<bool> StorageAnswersAsync(MeshRuntime runtime)
     {
         if (runtime.Current?.Registry.TryGet<CertificateAuthority>(out var authority) != true) return false;
         try

@@ -1,5 +1,6 @@
 using Akka.Hosting;
 using Mesh.Actors.Certificates;
+using Mesh.Actors.Discovery;
 using Mesh.Actors.Node;
 using Mesh.Actors.Signaling;
 
@@ -16,5 +17,13 @@ public static class MeshActorSystem
         akka.AddNodeStorage(settings.Certificates.DatabasePath)
             .AddCertificateAuthority(settings.Certificates);
         akka.AddSignaling(settings.Signaling, identity.Version);
+        akka.AddDiscovery(settings.Discovery, new LocalNode(
+            identity.NodeId,
+            Callsign: null,
+            identity.Version,
+            Capabilities: ["signaling", "webrtc", "mesh"],
+            settings.HttpPort,
+            SignalingPath: "/ws/signal",
+            AkkaAddress: null));
     }
 }
