@@ -16,7 +16,7 @@ public readonly partial record struct Callsign
         if (string.IsNullOrWhiteSpace(text))
             return false;
         var upper = text.Trim().ToUpperInvariant();
-        if (upper.Length > 20 || !Shape().IsMatch(upper))
+        if (upper.Length is < 3 or > 15 || !Shape().IsMatch(upper))
             return false;
         callsign = new Callsign(upper);
         return true;
@@ -27,7 +27,8 @@ public readonly partial record struct Callsign
 
     public override string ToString() => Value;
 
-    // Prefix of 1-3 letters/digits, a digit, a suffix ending in a letter; "DL/" before or "/P" after for portable use.
-    [GeneratedRegex(@"^(?:[A-Z0-9]{1,4}/)?[A-Z0-9]{1,3}[0-9][A-Z0-9]{0,4}[A-Z](?:/[A-Z0-9]{1,4})?$", RegexOptions.CultureInvariant)]
+    // The rule of contracts/common.schema.json#/$defs/callsign: prefix, a digit, a suffix ending in a letter;
+    // "DL/" before or "/P" after for portable use.
+    [GeneratedRegex(@"^(?:[A-Z0-9]{1,4}/)?[A-Z0-9]{0,3}[0-9][A-Z0-9]{0,3}[A-Z](?:/[A-Z0-9]{1,4})?$", RegexOptions.CultureInvariant)]
     private static partial Regex Shape();
 }

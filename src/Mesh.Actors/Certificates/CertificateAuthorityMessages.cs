@@ -43,7 +43,11 @@ public sealed record ClaimStation(
 
 public sealed record InstallNodeCertificate(string? CertificatePem, IReadOnlyList<string>? ChainPems) : ICertificateAuthorityCommand;
 
-/// <summary>What the owner vouches for: the licensee's callsign, their class, and where the license can be looked up.</summary>
+/// <summary>
+/// What the owner vouches for: the licensee's callsign, their class, and where the license can be looked up. A
+/// proof that names a callsign must name the CSR's; one that does not (a licence number, a URL) leaves the CSR's
+/// callsign to the owner's word.
+/// </summary>
 public sealed record ProofOfLicense(string? Callsign, string? LicenseClass, string? Reference);
 
 public sealed record IssueCertificate(string? CsrPem, ProofOfLicense? Proof) : ICertificateAuthorityCommand;
@@ -104,7 +108,7 @@ public sealed record CertificateSummary(string Fingerprint, string? Callsign, st
 
 public sealed record CertificateAdded(CertificateSummary Certificate, bool AlreadyKnown) : ICertificateAuthorityReply;
 
-public sealed record BlacklistAccepted(string Fingerprint, bool AlreadyBlacklisted) : ICertificateAuthorityReply;
+public sealed record BlacklistAccepted(BlacklistEntry Entry, bool AlreadyBlacklisted) : ICertificateAuthorityReply;
 
 public sealed record AuthorityStatus(NodePhase Phase, string? Owner, bool BootstrapMode, bool CanIssue, int TrustedRoots) : ICertificateAuthorityReply;
 

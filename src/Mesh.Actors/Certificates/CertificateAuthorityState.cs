@@ -154,10 +154,17 @@ public sealed record CertificateAuthorityState(
         if (parsed.Error is not null)
             return Decision.Refuse(parsed.Error);
         var request = parsed.Request!;
-        if (command.Proof is null || !Callsign.TryParse(command.Proof.Callsign, out var licensed))
-            return Decision.Refuse(CertificateError.InvalidRequest, "proofOfLicense.callsign is missing or not a callsign.");
-        if (licensed != request.Callsign)
-            return Decision.Refuse(CertificateError.CallsignMismatch, $"The CSR is for {request.Callsign} but the proof of license is for {licensed}.");
+        if (command.Proof is null)
+            return Decision.Refuse(CertificateError.InvalidRequest, "proofOfLicense is missing.");
+        if (command.Proof.Callsign is { } proofCallsign)
+        {
+            if (!Callsign.TryParse(proofCallsign, out var licensed))
+                return Decision.Refuse(CertificateError.InvalidRequest, "proofOfLicense.callsign is not a callsign.");
+            if (licensed != request.Callsign)
+                return Decision.Refuse(CertificateError.CallsignMismatch, $"The CSR is for {request.Callsign} but the proof of license is for {licensed}.");
+        }
+        if (command.Proof.Reference is { Length: > 2048 })
+            return Decision.Refuse(CertificateError.InvalidRequest, "proofOfLicense is longer than 2048 characters.");
         if (command.Proof.LicenseClass is { Length: > 64 })
             return Decision.Refuse(CertificateError.InvalidRequest, "proofOfLicense.licenseClass is longer than 64 characters.");
         if (IssuancesWithinHour(context.Now) >= context.IssuancePerHour)
@@ -194,12 +201,13 @@ public sealed record CertificateAuthorityState(
         var fingerprint = command.Fingerprint?.Trim().ToLowerInvariant();
         if (string.IsNullOrEmpty(fingerprint) || (!Certificates.ContainsKey(fingerprint) && !context.Validator.IsTrustedRoot(fingerprint)))
             return Decision.Refuse(CertificateError.NotFound, "No certificate with that fingerprint is known here.");
-        if (Blacklist.ContainsKey(fingerprint))
-            return Decision.Answer(new BlacklistAccepted(fingerprint, AlreadyBlacklisted: true));
+        if (Blacklist.TryGetValue(fingerprint, out var existing))
+            return Decision.Answer(new BlacklistAccepted(existing, AlreadyBlacklisted: true));
         var reason = string.IsNullOrWhiteSpace(command.Reason) ? "unspecified" : command.Reason.Trim();
         if (reason.Length > 1024)
             return Decision.Refuse(CertificateError.InvalidRequest, "The reason is longer than 1024 characters.");
-        return new Decision([new CertificateBlacklisted(fingerprint, reason, context.Now)], new BlacklistAccepted(fingerprint, false));
+        return new Decision([new CertificateBlacklisted(fingerprint, reason, context.Now)],
+            new BlacklistAccepted(new BlacklistEntry(fingerprint, reason, context.Now), false));
     }
 
     // Queries

@@ -21,8 +21,7 @@ public static class CertificateEndpoints
     private sealed record StationBody(string? Callsign, JsonElement? Metadata);
     private sealed record ClaimBody(string? Certificate, List<string>? Chain, StationBody? Station, string? Nonce, string? Signature);
     private sealed record BlacklistBody(string? Reason);
-    private sealed record ProofBody(string? Callsign, string? LicenseClass, string? Reference);
-    private sealed record IssueBody(string? Csr, ProofBody? ProofOfLicense);
+    private sealed record IssueBody(string? Csr, JsonElement? ProofOfLicense);
 
     public static IEndpointRouteBuilder MapCertificateEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -51,16 +50,17 @@ public static class CertificateEndpoints
             WithBody<CertificateBody>(http, runtime, ownerOnly: true, async (authority, body) =>
             {
                 var reply = await Ask(authority, new InstallNodeCertificate(body.Certificate, body.Chain));
-                return reply is NodeCertificateAccepted accepted
-                    ? Results.Json(new { success = true, fingerprint = accepted.Fingerprint })
-                    : Refused(reply);
+                if (reply is not NodeCertificateAccepted accepted)
+                    return Refused(reply);
+                var status = await authority.Ask<AuthorityStatus>(GetAuthorityStatus.Instance, AskTimeout);
+                return Results.Json(new { fingerprint = accepted.Fingerprint, capabilities = NodeCapabilities.Of(status) });
             }));
 
         endpoints.MapGet("/api/certificates", (MeshRuntime runtime) =>
             WithAuthority(runtime, async authority =>
             {
                 var list = await authority.Ask<CertificateList>(ListCertificates.Instance, AskTimeout);
-                return Results.Json(new { certificates = list.Certificates.Select(Summary) });
+                return Results.Json(list.Certificates.Select(Summary));
             }));
 
         endpoints.MapPost("/api/certificates", (HttpContext http, MeshRuntime runtime) =>
@@ -84,14 +84,20 @@ public static class CertificateEndpoints
             {
                 var reply = await Ask(authority, new BlacklistCertificate(fingerprint, body.Reason));
                 return reply is BlacklistAccepted accepted
-                    ? Results.Json(new { success = true, fingerprint = accepted.Fingerprint, alreadyBlacklisted = accepted.AlreadyBlacklisted })
+                    ? Results.Json(new
+                    {
+                        fingerprint = accepted.Entry.Fingerprint,
+                        reason = accepted.Entry.Reason,
+                        timestamp = accepted.Entry.At,
+                        alreadyBlacklisted = accepted.AlreadyBlacklisted,
+                    })
                     : Refused(reply);
             }));
 
         endpoints.MapPost("/api/issue-certificate", (HttpContext http, MeshRuntime runtime) =>
             WithBody<IssueBody>(http, runtime, ownerOnly: true, async (authority, body) =>
             {
-                var proof = body.ProofOfLicense is { } p ? new ProofOfLicense(p.Callsign, p.LicenseClass, p.Reference) : null;
+                var proof = ReadProof(body.ProofOfLicense);
                 var reply = await Ask(authority, new IssueCertificate(body.Csr, proof));
                 return reply is CertificateIssuedReply issued
                     ? Results.Json(new { certificate = issued.CertificatePem, chain = issued.ChainPems, fingerprint = issued.Fingerprint },
@@ -106,7 +112,15 @@ public static class CertificateEndpoints
     {
         if (runtime.Current?.Registry.TryGet<CertificateAuthority>(out var authority) != true)
             return ErrorResults.NodeStarting();
-        return await handle(authority!);
+        try
+        {
+            return await handle(authority!);
+        }
+        catch (AskTimeoutException)
+        {
+            // The CA is recovering, or its actor system is going away under a re-form.
+            return ErrorResults.NodeStarting();
+        }
     }
 
     /// <summary>The owner guard, then the body: read up to <see cref="MaxBodyBytes"/>, JSON into <typeparamref name="T"/>.</summary>
@@ -180,6 +194,17 @@ public static class CertificateEndpoints
         {
         }
     }
+
+    /// <summary>proofOfLicense is a string (a licence number, a URL) or an object {callsign, licenseClass, reference}.</summary>
+    private static ProofOfLicense? ReadProof(JsonElement? proof) => proof switch
+    {
+        { ValueKind: JsonValueKind.String } text => new ProofOfLicense(null, null, text.GetString()),
+        { ValueKind: JsonValueKind.Object } record => new ProofOfLicense(Text(record, "callsign"), Text(record, "licenseClass"), Text(record, "reference")),
+        _ => null,
+    };
+
+    private static string? Text(JsonElement record, string name) =>
+        record.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static Task<ICertificateAuthorityReply> Ask(IActorRef authority, object message) =>
         authority.Ask<ICertificateAuthorityReply>(message, AskTimeout);

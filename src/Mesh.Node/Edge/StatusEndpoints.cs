@@ -26,7 +26,7 @@ public static class StatusEndpoints
                 state = ca.Phase.ToString().ToLowerInvariant(),
                 owner = ca.Owner,
                 // Bootstrap: no roots configured, so the first claimant's own CA certificate is trusted on first use.
-                bootstrap = ca.BootstrapMode,
+                bootstrapMode = ca.BootstrapMode,
                 version = identity.Version,
                 endpoint,
                 signaling = new { url = SignalingUrl(endpoint), connected = statistics.Connected },
@@ -40,7 +40,7 @@ public static class StatusEndpoints
             if (runtime.Current?.Registry.TryGet<CertificateAuthority>(out var authority) != true) return ErrorResults.NodeStarting();
             var ca = await authority!.Ask<AuthorityStatus>(GetAuthorityStatus.Instance, AskTimeout);
             var endpoint = PublicEndpoint(request, settings);
-            string[] capabilities = ca.CanIssue ? ["signaling", "webrtc", "ca", "mesh"] : ["signaling", "webrtc", "mesh"];
+            var capabilities = NodeCapabilities.Of(ca);
             return Results.Json(new
             {
                 type = "mesh-node",

@@ -139,6 +139,15 @@ public sealed class AuthorityStateTests : IDisposable
     }
 
     [Fact]
+    public void A_proof_of_license_without_a_callsign_leaves_the_CSRs_callsign_to_the_owner()
+    {
+        var state = Active();
+        var command = IssueFor("K1ABC", "K1ABC") with { Proof = new ProofOfLicense(null, null, "FCC ULS 0001234567") };
+        var issued = Assert.IsType<CertificateIssuedReply>(state.Handle(command, Context(state)).Reply);
+        Assert.Contains("CN=K1ABC", CertificateFiles.ParseSinglePem(issued.CertificatePem).Certificate!.Subject);
+    }
+
+    [Fact]
     public void A_claimed_node_without_a_node_certificate_cannot_issue()
     {
         var (state, _) = Claimed();
