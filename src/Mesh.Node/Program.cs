@@ -1,6 +1,7 @@
 using Mesh.Actors.Node;
 using Mesh.Node;
 using Mesh.Node.Edge;
+using Mesh.Node.Ops;
 using Mesh.Node.Runtime;
 
 NodeCommandLine commandLine;
@@ -43,11 +44,23 @@ builder.Services.AddSingleton(settings);
 builder.Services.AddSingleton(identity);
 builder.Services.AddSingleton<MeshRuntime>();
 builder.Services.AddHostedService<ActorSystemSupervisor>();
+builder.Services.AddSingleton<OpsCommands>();
+builder.Services.AddHostedService<OpsServer>();
 
 var app = builder.Build();
 app.UseWebSockets();
 app.MapStatus();
 app.MapSignaling();
 app.Logger.LogInformation("mesh-node {Version} node {NodeId}, data in {DataDirectory}", identity.Version, identity.NodeId, settings.DataDirectory);
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (InvalidConfigurationException error)
+{
+    // A port the config names that cannot be had (e.g. mesh.ops.port taken) is found only at start.
+    Console.Error.WriteLine($"mesh-node: {error.Message}");
+    return 2;
+}
+
 return 0;
