@@ -51,6 +51,7 @@ var app = builder.Build();
 app.UseWebSockets();
 app.MapStatus();
 app.MapSignaling();
+app.MapMetrics();
 app.Logger.LogInformation("mesh-node {Version} node {NodeId}, data in {DataDirectory}", identity.Version, identity.NodeId, settings.DataDirectory);
 try
 {
