@@ -52,6 +52,7 @@ app.UseWebSockets();
 app.MapStatus();
 app.MapSignaling();
 app.MapMetrics();
+app.UsePwa();
 app.Logger.LogInformation("mesh-node {Version} node {NodeId}, data in {DataDirectory}", identity.Version, identity.NodeId, settings.DataDirectory);
 try
 {
