@@ -45,7 +45,8 @@ builder.Services.AddSingleton(identity);
 builder.Services.AddSingleton<MeshRuntime>();
 builder.Services.AddHostedService<ActorSystemSupervisor>();
 builder.Services.AddSingleton<OpsCommands>();
-builder.Services.AddHostedService<OpsServer>();
+builder.Services.AddSingleton<OpsServer>();
+builder.Services.AddHostedService(services => services.GetRequiredService<OpsServer>());
 
 var app = builder.Build();
 app.UseWebSockets();
@@ -56,11 +57,12 @@ app.UsePwa();
 app.Logger.LogInformation("mesh-node {Version} node {NodeId}, data in {DataDirectory}", identity.Version, identity.NodeId, settings.DataDirectory);
 try
 {
+    app.Services.GetRequiredService<OpsServer>().Listen();
     await app.RunAsync();
 }
 catch (InvalidConfigurationException error)
 {
-    // A port the config names that cannot be had (e.g. mesh.ops.port taken) is found only at start.
+    // A port the config names that cannot be had (mesh.ops.port taken) is found only when bound.
     Console.Error.WriteLine($"mesh-node: {error.Message}");
     return 2;
 }

@@ -22,6 +22,28 @@ public sealed class OpsServer(NodeSettings settings, OpsCommands commands, MeshR
     private static readonly byte[] NewLine = "\n"u8.ToArray();
     private TcpListener? listener;
 
+    /// <summary>
+    /// Binds the port. Program calls this before the host starts, so a port already taken stops
+    /// start-up with one line naming the key instead of a host failure with a stack trace.
+    /// </summary>
+    /// <exception cref="InvalidConfigurationException">the port cannot be had</exception>
+    public void Listen()
+    {
+        if (settings.OpsPort == 0 || listener is not null) return;
+        var bound = new TcpListener(IPAddress.Loopback, settings.OpsPort);
+        try
+        {
+            bound.Start();
+        }
+        catch (SocketException error)
+        {
+            throw new InvalidConfigurationException("ops.port", $"cannot listen on 127.0.0.1:{settings.OpsPort} ({error.Message})");
+        }
+
+        listener = bound;
+        log.LogInformation("Ops endpoint listening on {Endpoint} (meshctl --port {Port})", bound.LocalEndpoint, settings.OpsPort);
+    }
+
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         if (settings.OpsPort == 0)
@@ -30,18 +52,7 @@ public sealed class OpsServer(NodeSettings settings, OpsCommands commands, MeshR
             return Task.CompletedTask;
         }
 
-        // Bound here, not in ExecuteAsync, so a port already taken stops start-up with one line naming it.
-        listener = new TcpListener(IPAddress.Loopback, settings.OpsPort);
-        try
-        {
-            listener.Start();
-        }
-        catch (SocketException error)
-        {
-            throw new InvalidConfigurationException("ops.port", $"cannot listen on 127.0.0.1:{settings.OpsPort} ({error.Message})");
-        }
-
-        log.LogInformation("Ops endpoint listening on {Endpoint} (meshctl --port {Port})", listener.LocalEndpoint, settings.OpsPort);
+        Listen();
         return base.StartAsync(cancellationToken);
     }
 
