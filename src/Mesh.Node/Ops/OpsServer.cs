@@ -108,6 +108,11 @@ public sealed class OpsServer(NodeSettings settings, OpsCommands commands, MeshR
             {
                 // meshctl went away (Ctrl+C on tail), was too slow to ask, or the node is stopping.
             }
+            catch (Exception error)
+            {
+                // No one awaits this connection's task: a failure would vanish unless logged here.
+                log.LogError(error, "An ops request failed");
+            }
         }
     }
 
@@ -116,7 +121,7 @@ public sealed class OpsServer(NodeSettings settings, OpsCommands commands, MeshR
     {
         using var watching = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         // meshctl sends nothing more: a read that ends means it hung up.
-        _ = stream.ReadAsync(new byte[1], watching.Token).AsTask().ContinueWith(_ => watching.Cancel(), TaskScheduler.Default);
+        _ = WatchForHangUpAsync(stream, watching);
         Incarnation? previous = null;
         while (!watching.IsCancellationRequested)
         {
@@ -143,6 +148,19 @@ public sealed class OpsServer(NodeSettings settings, OpsCommands commands, MeshR
 
             previous = incarnation;
             await WriteAsync(stream, new OpsEvent(new MembershipEvent("NodeReforming", "", "", DateTimeOffset.UtcNow)), watching.Token);
+        }
+    }
+
+    private static async Task WatchForHangUpAsync(NetworkStream stream, CancellationTokenSource watching)
+    {
+        try
+        {
+            await stream.ReadAtLeastAsync(new byte[1], 1, throwOnEndOfStream: false, watching.Token);
+            watching.Cancel();
+        }
+        catch (Exception error) when (error is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The tail already ended, or the connection broke: either way there is nothing left to stop.
         }
     }
 
