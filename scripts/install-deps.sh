@@ -4,9 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# chromium: the PWA's browser tests; avahi: an independent mDNS peer; openssl: certificate interop;
+# chromium: the PWA's browser tests; avahi (with dbus, which avahi-browse needs): an independent mDNS peer; openssl: certificate interop;
 # iproute2: network namespaces for multi-host tests.
-debian_packages=(chromium avahi-daemon avahi-utils openssl iproute2 procps)
+debian_packages=(chromium avahi-daemon avahi-utils dbus openssl iproute2 procps)
 missing=()
 for package in "${debian_packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -49,10 +49,13 @@ builder.Services.AddSingleton<OpsServer>();
 builder.Services.AddHostedService(services => services.GetRequiredService<OpsServer>());
 
 var app = builder.Build();
+app.UseJsonErrors();
 app.UseWebSockets();
 app.MapStatus();
 app.MapSignaling();
 app.MapMetrics();
+app.MapCertificateEndpoints();
+app.MapDiscovery();
 app.UsePwa();
 app.Logger.LogInformation("mesh-node {Version} node {NodeId}, data in {DataDirectory}", identity.Version, identity.NodeId, settings.DataDirectory);
 try

@@ -27,6 +27,10 @@ public static class PwaFiles
             });
         }
 
+        // Routing after the static files: routed first, every file request would match the fallback
+        // below, and the static file middleware leaves requests that already have an endpoint alone.
+        app.UseRouting();
+
         // Client-side routes (/peers, /station, ...) load the app; anything else is a JSON 404.
         app.MapFallback("{*path}", async context =>
         {

@@ -9,7 +9,7 @@ namespace Mesh.Actors.Tests.Signaling;
 public sealed class ConnectionActorSpecs : TestKit
 {
     private static readonly SignalingSettings Settings = new(
-        MaxMessageBytes: 65536, MessagesPerMinute: 600, Burst: 10, CloseAfterRefusals: 5, IceCandidatesPerSession: 2,
+        MaxMessageBytes: 65536, MessagesPerMinute: 1, Burst: 10, CloseAfterRefusals: 5, IceCandidatesPerSession: 2,
         IdleTimeout: TimeSpan.FromSeconds(30), PingInterval: TimeSpan.FromSeconds(10), OutboundQueue: 16, PeerListLimit: 100);
 
     private readonly ClientOutbox outbox = new(Settings.OutboundQueue);

@@ -1,0 +1,169 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useAppState } from '../AppState';
+import { DownloadLink, Notice, Section, useAction } from '../components';
+import type { CertificateDetail, CertificateSummary, IssuedCertificate } from '../lib/node/api';
+import { createKeyAndRequest, readRequest } from '../lib/certificates/issuing';
+import { saveIdentity } from '../lib/certificates/identityStore';
+import * as x509 from '../lib/certificates/x509';
+import { callsignOf } from '../lib/certificates/profile';
+import { importMaterial } from '../lib/certificates/importer';
+
+export function CertificatesScreen() {
+  const { api, ownerApi, setIdentity } = useAppState();
+  const [list, setList] = useState<CertificateSummary[] | null>(null);
+  const [detail, setDetail] = useState<CertificateDetail | null>(null);
+  const [reason, setReason] = useState('');
+  const [csrText, setCsrText] = useState('');
+  const [proof, setProof] = useState('');
+  const [newCallsign, setNewCallsign] = useState('');
+  const [issued, setIssued] = useState<IssuedCertificate | null>(null);
+  const [addFile, setAddFile] = useState<File | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+
+  const load = useAction(useCallback(async () => api && setList(await api.certificates()), [api]));
+  useEffect(() => {
+    void load.run();
+  }, [load.run]);
+
+  const show = useAction(async (fingerprint: string) => api && setDetail(await api.certificate(fingerprint)));
+  const blacklist = useAction(async () => {
+    if (!ownerApi || !detail) throw new Error('Only the node owner can blacklist certificates. Claim the node on the Station screen.');
+    if (!reason.trim()) throw new Error('Say why this certificate is blacklisted.');
+    await ownerApi.blacklist(detail.fingerprint, reason.trim());
+    setMessage(`${detail.extensions.callsign ?? detail.subject} is blacklisted on this node and across the mesh.`);
+    setReason('');
+    await load.run();
+  });
+  const add = useAction(async () => {
+    if (!ownerApi) throw new Error('Only the node owner can add certificates. Claim the node on the Station screen.');
+    if (!addFile) throw new Error('Choose a certificate file.');
+    const { certificates } = importMaterial(new Uint8Array(await addFile.arrayBuffer()));
+    if (!certificates.length) throw new Error('The file holds no certificate.');
+    await ownerApi.addCertificate(certificates[0].toString('pem'), certificates.slice(1).map((c) => c.toString('pem')));
+    setMessage('The certificate was added to the trust store.');
+    await load.run();
+  });
+  const issueFromCsr = useAction(async () => {
+    if (!ownerApi) throw new Error('Only the node owner can issue certificates. Claim the node on the Station screen.');
+    readRequest(csrText);
+    setIssued(await ownerApi.issueCertificate(csrText.trim(), proof));
+  });
+  const issueHere = useAction(async () => {
+    if (!ownerApi) throw new Error('Only the node owner can issue certificates. Claim the node on the Station screen.');
+    const { keys, csrPem } = await createKeyAndRequest(newCallsign);
+    const result = await ownerApi.issueCertificate(csrPem, proof);
+    const certificate = new x509.X509Certificate(result.certificate);
+    const identity = { callsign: callsignOf(certificate) ?? newCallsign.toUpperCase(), certificate, chain: result.chain.map((pem) => new x509.X509Certificate(pem)), privateKey: keys.privateKey };
+    await saveIdentity(identity);
+    setIdentity(identity);
+    setIssued(result);
+    setMessage(`A certificate for ${identity.callsign} was issued; its key was made in this browser and stays here.`);
+  });
+
+  return (
+    <>
+      <Section title="Trust store">
+        <button type="button" className="secondary" onClick={() => void load.run()} disabled={load.busy}>Refresh</button>
+        <Notice kind="error">{load.error}</Notice>
+        {list && list.length === 0 && <p>The node trusts no certificates yet.</p>}
+        <ul className="list" aria-label="Trusted certificates">
+          {list?.map((c) => (
+            <li key={c.fingerprint}>
+              <span>
+                <strong>{c.callsign}</strong> {c.licenseClass && <span className="badge">{c.licenseClass}</span>} <span className="badge muted">{c.trustLevel}</span>
+                <br />
+                <small className="mono">{c.fingerprint.slice(0, 16)}…</small>
+              </span>
+              <button type="button" className="secondary" onClick={() => void show.run(c.fingerprint)} aria-label={`Details of ${c.callsign}`}>Details</button>
+            </li>
+          ))}
+        </ul>
+        <Notice kind="error">{show.error}</Notice>
+      </Section>
+
+      {detail && (
+        <Section title="Certificate details">
+          <dl className="facts">
+            <dt>Subject</dt>
+            <dd>{detail.subject}</dd>
+            <dt>Issuer</dt>
+            <dd>{detail.issuer}</dd>
+            <dt>Callsign</dt>
+            <dd>{detail.extensions.callsign ?? '—'}</dd>
+            <dt>Licence class</dt>
+            <dd>{detail.extensions.licenseClass ?? '—'}</dd>
+            <dt>May issue</dt>
+            <dd>{detail.extensions.canIssue ? 'yes' : 'no'}</dd>
+            <dt>Valid</dt>
+            <dd>{detail.notBefore} to {detail.notAfter}</dd>
+            <dt>Serial</dt>
+            <dd className="mono">{detail.serialNumber}</dd>
+            <dt>Fingerprint</dt>
+            <dd className="mono wrap">{detail.fingerprint}</dd>
+          </dl>
+          <form
+            className="row"
+            onSubmit={(event: FormEvent) => {
+              event.preventDefault();
+              void blacklist.run();
+            }}
+          >
+            <label htmlFor="blacklist-reason">Reason for blacklisting</label>
+            <input id="blacklist-reason" value={reason} onChange={(e) => setReason(e.target.value)} />
+            <button type="submit" className="danger" disabled={blacklist.busy}>Blacklist</button>
+          </form>
+          <Notice kind="error">{blacklist.error}</Notice>
+        </Section>
+      )}
+
+      <Section title="Add a trusted certificate">
+        <form
+          className="row"
+          onSubmit={(event: FormEvent) => {
+            event.preventDefault();
+            void add.run();
+          }}
+        >
+          <label htmlFor="add-file">Certificate with its chain (PEM or DER)</label>
+          <input id="add-file" type="file" accept=".pem,.crt,.cer,.der" onChange={(e) => setAddFile(e.target.files?.[0] ?? null)} />
+          <button type="submit" disabled={add.busy}>Add</button>
+        </form>
+        <Notice kind="error">{add.error}</Notice>
+      </Section>
+
+      <Section title="Issue a certificate">
+        <label htmlFor="proof">Proof of licence (licence number, database link, or how you checked it)</label>
+        <input id="proof" value={proof} onChange={(e) => setProof(e.target.value)} />
+        <form
+          onSubmit={(event: FormEvent) => {
+            event.preventDefault();
+            void issueFromCsr.run();
+          }}
+        >
+          <label htmlFor="csr">The operator's certificate request (PEM)</label>
+          <textarea id="csr" rows={6} value={csrText} onChange={(e) => setCsrText(e.target.value)} placeholder="-----BEGIN CERTIFICATE REQUEST-----" />
+          <button type="submit" disabled={issueFromCsr.busy}>Issue from request</button>
+        </form>
+        <Notice kind="error">{issueFromCsr.error}</Notice>
+        <form
+          className="row"
+          onSubmit={(event: FormEvent) => {
+            event.preventDefault();
+            void issueHere.run();
+          }}
+        >
+          <label htmlFor="new-callsign">Or make a key here for the operator using this device: callsign</label>
+          <input id="new-callsign" value={newCallsign} onChange={(e) => setNewCallsign(e.target.value)} autoCapitalize="characters" />
+          <button type="submit" disabled={issueHere.busy}>Make key and issue</button>
+        </form>
+        <Notice kind="error">{issueHere.error}</Notice>
+        {issued && (
+          <p>
+            <DownloadLink name="certificate.pem" data={[issued.certificate, ...issued.chain].join('\n')}>Save the certificate with its chain</DownloadLink>
+          </p>
+        )}
+      </Section>
+      <Notice kind="ok">{message}</Notice>
+    </>
+  );
+}
