@@ -15,6 +15,10 @@ public static class Text
             : string.Join("\n", result.GetProperty("downed").EnumerateArray().Select(a => $"downing {a.GetString()}")),
         ("cluster", _) => $"{String(result, "action")} {String(result, "address")}",
         ("signaling", "show") => Signaling(result),
+        ("peers", "list") => Table(result.GetProperty("peers"), "no peers known",
+            ("ENDPOINT", "endpoint", 32), ("CALLSIGN", "callsign", 10), ("FOUND BY", "discoveryMethod", 9), ("CONFIRMED", "confirmed", 10), ("LAST CONTACT", "lastContact", 0)),
+        ("certificates", "list") => Table(result.GetProperty("certificates"), "the trust store is empty",
+            ("FINGERPRINT", "fingerprint", 65), ("CALLSIGN", "callsign", 10), ("CLASS", "licenseClass", 10), ("TRUST", "trustLevel", 0)),
         _ => result.GetRawText(),
     };
 
@@ -48,6 +52,18 @@ public static class Text
         foreach (var talker in result.GetProperty("topTalkers").EnumerateArray())
         {
             text.AppendLine($"{String(talker, "clientId"),-14} {String(talker, "callsign"),-12} {(talker.GetProperty("hasLicense").GetBoolean() ? "yes" : "no"),-9} {talker.GetProperty("relayed").GetInt64()}");
+        }
+
+        return text.ToString().TrimEnd();
+    }
+
+    private static string Table(JsonElement rows, string empty, params (string Heading, string Field, int Width)[] columns)
+    {
+        if (rows.GetArrayLength() == 0) return empty;
+        var text = new StringBuilder().AppendLine(string.Join(" ", columns.Select(c => c.Heading.PadRight(c.Width))).TrimEnd());
+        foreach (var row in rows.EnumerateArray())
+        {
+            text.AppendLine(string.Join(" ", columns.Select(c => (String(row, c.Field) ?? "-").PadRight(c.Width))).TrimEnd());
         }
 
         return text.ToString().TrimEnd();

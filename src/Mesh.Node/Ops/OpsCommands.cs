@@ -1,6 +1,8 @@
 // What each meshctl command does on the node: ask an actor, or Akka's Cluster extension.
 using Akka.Actor;
 using Akka.Cluster;
+using Mesh.Actors.Certificates;
+using Mesh.Actors.Discovery;
 using Mesh.Actors.Signaling;
 using Mesh.Node.Runtime;
 
@@ -40,9 +42,9 @@ public sealed class OpsCommands(MeshRuntime runtime, ILogger<OpsCommands> log)
                 ("cluster", "down") => WithAddress(request, address => Down(cluster, address)),
                 ("cluster", "down-unreachable") => DownUnreachable(cluster),
                 ("signaling", "show") => await SignalingAsync(incarnation),
-                // Not wired on this node yet: these features register their actors when they land.
-                ("peers", _) => NotAvailable("peers"),
-                ("certificates", _) => NotAvailable("certificates"),
+                ("peers", "list") => await PeersAsync(incarnation),
+                ("certificates", "list") => await CertificatesAsync(incarnation),
+                // No content actors exist yet: the palette answers as soon as that feature registers one.
                 ("content", _) => NotAvailable("content"),
                 _ => OpsReply.Failure(OpsErrors.UnknownCommand, $"'{request.Palette} {request.Command}' cannot be run as a single request."),
             };
@@ -138,6 +140,42 @@ public sealed class OpsCommands(MeshRuntime runtime, ILogger<OpsCommands> log)
             registered = statistics.Registered,
             topTalkers = talkers.Talkers.Select(t => new { clientId = t.Peer.Id, callsign = t.Peer.Callsign, hasLicense = t.Peer.HasLicense, relayed = t.Relayed }).ToArray(),
             relayedTotal = SignalingMetrics.RelayedTotals().ToDictionary(r => r.Kind.ToString(), r => r.Count),
+        });
+    }
+
+    private static async Task<OpsReply> PeersAsync(Incarnation incarnation)
+    {
+        if (!incarnation.Registry.TryGet<PeerDirectoryActor>(out var directory)) return NotAvailable("peers");
+        var peers = await directory.Ask<PeerDirectoryReplies.Peers>(PeerDirectoryQueries.GetPeers.Instance, AskTimeout);
+        return OpsReply.Success(new
+        {
+            peers = peers.Items.Select(p => new
+            {
+                endpoint = p.Endpoint,
+                callsign = p.Callsign,
+                nodeId = p.NodeId,
+                discoveryMethod = p.DiscoveryMethod.ToWire(),
+                confirmed = p.Confirmed,
+                quality = p.Quality,
+                lastContact = p.LastContact,
+                akkaAddress = p.AkkaAddress,
+            }).ToArray(),
+        });
+    }
+
+    private static async Task<OpsReply> CertificatesAsync(Incarnation incarnation)
+    {
+        if (!incarnation.Registry.TryGet<CertificateAuthority>(out var authority)) return NotAvailable("certificates");
+        var list = await authority.Ask<CertificateList>(ListCertificates.Instance, AskTimeout);
+        return OpsReply.Success(new
+        {
+            certificates = list.Certificates.Select(c => new
+            {
+                fingerprint = c.Fingerprint,
+                callsign = c.Callsign,
+                licenseClass = c.LicenseClass,
+                trustLevel = c.TrustLevel.ToString().ToLowerInvariant(),
+            }).ToArray(),
         });
     }
 
