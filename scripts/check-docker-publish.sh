@@ -27,50 +27,66 @@ case "$(uname -m)" in
   *) fail "no Docker TARGETARCH for $(uname -m)" ;;
 esac
 
-# Dockerfile instructions, continuation lines joined, comments dropped: "STAGE<TAB>INSTRUCTION<TAB>ARGS".
+# Dockerfile instructions, continuation lines joined, comments dropped: "STAGE<TAB>INSTRUCTION<TAB>ARGS",
+# STAGE being the stage's AS name, or "final" for the last, unnamed one.
 instructions() {
   python3 - "$dockerfile" <<'PY'
 import sys, re
 text = open(sys.argv[1]).read()
 lines = [l for l in text.splitlines() if not l.lstrip().startswith('#')]
 joined = re.sub(r'\\\n', ' ', '\n'.join(lines))
-stage = -1
+stage = None
 for line in joined.splitlines():
     line = line.strip()
     if not line: continue
     word, _, rest = line.partition(' ')
-    if word.upper() == 'FROM': stage += 1
+    if word.upper() == 'FROM':
+        parts = rest.split()
+        stage = parts[2] if len(parts) == 3 and parts[1].upper() == 'AS' else 'final'
     print(f"{stage}\t{word.upper()}\t{rest.strip()}")
 PY
 }
 
-step "build stage: COPY sources exist in the checkout"
+step "pwa and build stages: COPY sources exist in the checkout"
 while IFS=$'\t' read -r stage word rest; do
-  [[ "$stage" == 0 && "$word" == COPY ]] || continue
+  [[ "$stage" != final && "$word" == COPY ]] || continue
   read -ra parts <<<"$rest"
   for source in "${parts[@]:0:${#parts[@]}-1}"; do
     [[ -e "$root/$source" ]] || fail "Dockerfile copies '$source', which is not in the checkout"
   done
 done < <(instructions)
 
+step "pwa stage: npm build in pwa/ (/pwa -> $root/pwa)"
+while IFS=$'\t' read -r stage word rest; do
+  [[ "$stage" == pwa && "$word" == RUN ]] || continue
+  # A checkout that already installed the PWA's packages keeps them; the image installs them fresh.
+  if [[ "$rest" == "npm ci"* && -d "$root/pwa/node_modules" ]]; then continue; fi
+  (cd "$root/pwa" && eval "$rest") >"$work/pwa.log" 2>&1 || { cat "$work/pwa.log"; fail "the pwa stage's '$rest' failed"; }
+done < <(instructions)
+[[ -f "$root/pwa/dist/index.html" ]] || fail "the pwa stage built no dist/index.html"
+
 step "build stage: the Dockerfile's publish steps (TARGETARCH=$arch, /out -> $work/out)"
 while IFS=$'\t' read -r stage word rest; do
-  [[ "$stage" == 0 && "$word" == RUN ]] || continue
+  [[ "$stage" == build && "$word" == RUN ]] || continue
   command="${rest//\$TARGETARCH/$arch}"
   command="${command// \/out\// $work/out/}"
   [[ "$command" == *"dotnet publish"* ]] || fail "unexpected RUN in the build stage: $rest"
   (cd "$root" && eval "$command") >"$work/publish.log" 2>&1 || { cat "$work/publish.log"; fail "publish failed"; }
 done < <(instructions)
 
-step "final stage: COPY --from=build into the image layout"
+step "final stage: COPY --from=build / --from=pwa into the image layout"
 image="$work/image"
 while IFS=$'\t' read -r stage word rest; do
-  [[ "$stage" == 1 ]] || continue
+  [[ "$stage" == final ]] || continue
   case "$word" in
     COPY)
       read -ra parts <<<"$rest"
-      [[ "${parts[0]}" == --from=build ]] || fail "final stage copies from outside the build stage: $rest"
-      source="$work${parts[1]}"; target="$image${parts[2]}"
+      case "${parts[0]}" in
+        --from=build) source="$work${parts[1]}" ;;
+        --from=pwa) source="$root/pwa${parts[1]#/pwa}" ;;
+        *) fail "final stage copies from outside the pwa and build stages: $rest" ;;
+      esac
+      target="$image${parts[2]}"
       [[ -d "$source" ]] || fail "COPY source ${parts[1]} is not a published folder"
       mkdir -p "$target" && cp -a "$source/." "$target/"
       ;;
@@ -92,6 +108,7 @@ mapfile -t argv < <(python3 -c 'import json,sys; [print(a) for a in json.loads(s
 [[ "${argv[0]}" == /app/* ]] || fail "ENTRYPOINT should run the daemon from /app, not ${argv[0]}"
 [[ -x "$image${argv[0]}" ]] || fail "ENTRYPOINT ${argv[0]} is not an executable in the published layout"
 [[ -f "$image/app/hocon/node.hocon" ]] || fail "hocon/node.hocon is missing beside the daemon"
+[[ -f "$image/app/wwwroot/index.html" ]] || fail "the PWA is missing from /app/wwwroot"
 local_argv=("$image${argv[0]}")
 for arg in "${argv[@]:1}"; do local_argv+=("${arg/#\/data/$work/data}"); done
 
@@ -136,6 +153,7 @@ done
 curl -fs "http://127.0.0.1:$http_port/readyz" >/dev/null || { cat "$work/node.log"; fail "/readyz never answered 200"; }
 echo "ready in $(( ($(date +%s%N) - started) / 1000000 )) ms"
 "$image/app/meshctl" --port "$ops_port" cluster show | grep -E '\sUp\s' >/dev/null || fail "meshctl from the image layout did not show the node Up"
+curl -fs "http://127.0.0.1:$http_port/" | grep -qi '<html' || fail "the node does not serve the PWA at /"
 curl -fs "http://127.0.0.1:$http_port/metrics" | grep -q '^mesh_cluster_members{status="up"} 1$' || fail "/metrics does not count the node as up"
 [[ -f "$work/data/node-id" ]] || fail "the node did not write its data to the volume path"
 kill "$node_pid"; wait "$node_pid" 2>/dev/null || true; node_pid=""
