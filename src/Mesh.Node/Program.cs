@@ -1,6 +1,7 @@
 using Mesh.Actors.Node;
 using Mesh.Node;
 using Mesh.Node.Edge;
+using Mesh.Node.Ops;
 using Mesh.Node.Runtime;
 
 NodeCommandLine commandLine;
@@ -43,15 +44,30 @@ builder.Services.AddSingleton(settings);
 builder.Services.AddSingleton(identity);
 builder.Services.AddSingleton<MeshRuntime>();
 builder.Services.AddHostedService<ActorSystemSupervisor>();
+builder.Services.AddSingleton<OpsCommands>();
+builder.Services.AddSingleton<OpsServer>();
+builder.Services.AddHostedService(services => services.GetRequiredService<OpsServer>());
 
 var app = builder.Build();
 app.UseJsonErrors();
 app.UseWebSockets();
 app.MapStatus();
 app.MapSignaling();
+app.MapMetrics();
 app.MapCertificateEndpoints();
 app.MapDiscovery();
 app.UsePwa();
 app.Logger.LogInformation("mesh-node {Version} node {NodeId}, data in {DataDirectory}", identity.Version, identity.NodeId, settings.DataDirectory);
-await app.RunAsync();
+try
+{
+    app.Services.GetRequiredService<OpsServer>().Listen();
+    await app.RunAsync();
+}
+catch (InvalidConfigurationException error)
+{
+    // A port the config names that cannot be had (mesh.ops.port taken) is found only when bound.
+    Console.Error.WriteLine($"mesh-node: {error.Message}");
+    return 2;
+}
+
 return 0;

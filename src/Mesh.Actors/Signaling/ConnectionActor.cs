@@ -174,6 +174,7 @@ public sealed class ConnectionActor : ReceiveActor
         }
 
         presence.Tell(new Presence.Relay(signal.Target, ServerFrames.SignalReceived(signal.Kind, clientId, callsign, signal.Payload)));
+        SignalingMetrics.Relayed(signal.Kind);
     }
 
     private void ReceiveCommon()
@@ -217,7 +218,11 @@ public sealed class ConnectionActor : ReceiveActor
         return false;
     }
 
-    private void SendError(SignalingError error) => Send(ServerFrames.Error(error));
+    private void SendError(SignalingError error)
+    {
+        SignalingMetrics.Error(error.Code);
+        Send(ServerFrames.Error(error));
+    }
 
     private void Send(byte[] frame)
     {

@@ -28,6 +28,7 @@ public sealed class PresenceActor : ReceiveActor
         Receive<Presence.ListPeers>(_ => Sender.Tell(new Presence.PeerList(directory.Peers(peerListLimit, directory.IdOf(Sender)))));
         Receive<Presence.SetServerOwner>(owner => serverOwner = owner.Owner);
         Receive<Presence.GetStatistics>(_ => Sender.Tell(new Presence.Statistics(connections.Count, directory.Count)));
+        Receive<Presence.GetTopTalkers>(query => Sender.Tell(new Presence.TopTalkers(directory.TopTalkers(query.Limit))));
         Receive<Terminated>(terminated => Leave(terminated.ActorRef));
     }
 
@@ -50,6 +51,7 @@ public sealed class PresenceActor : ReceiveActor
 
     private void Relay(Presence.Relay relay)
     {
+        directory.CountRelayFrom(Sender);
         if (directory.TryResolve(relay.Target, out var target))
         {
             target.Tell(new Presence.Deliver(relay.Frame));

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Akka.Actor;
 
 namespace Mesh.Actors.Signaling;
@@ -9,6 +10,8 @@ public sealed class PresenceDirectory
     private readonly Dictionary<IActorRef, string> idByConnection = [];
     // The latest registration of a callsign wins: a station that reconnects is reached at once.
     private readonly Dictionary<string, string> latestIdByCallsign = new(StringComparer.OrdinalIgnoreCase);
+    // Relays sent by each registered connection, for the operator's top talkers.
+    private readonly Dictionary<IActorRef, long> relaysByConnection = [];
 
     public int Count => byId.Count;
 
@@ -25,6 +28,7 @@ public sealed class PresenceDirectory
 
     public PeerInfo? Remove(IActorRef connection)
     {
+        relaysByConnection.Remove(connection);
         if (!idByConnection.Remove(connection, out var id) || !byId.Remove(id, out var entry)) return null;
         if (latestIdByCallsign.TryGetValue(entry.Peer.Callsign, out var latest) && latest == id)
         {
@@ -50,6 +54,22 @@ public sealed class PresenceDirectory
         return false;
     }
 
+    public void CountRelayFrom(IActorRef connection)
+    {
+        if (idByConnection.ContainsKey(connection)) CollectionsMarshal.GetValueRefOrAddDefault(relaysByConnection, connection, out _)++;
+    }
+
+    /// <summary>The registered clients that relayed the most, most first.</summary>
+    public IReadOnlyList<Talker> TopTalkers(int limit) =>
+        relaysByConnection
+            .OrderByDescending(e => e.Value)
+            .Take(limit)
+            .Select(e => new Talker(byId[idByConnection[e.Key]].Peer, e.Value))
+            .ToList();
+
     public IReadOnlyList<PeerInfo> Peers(int limit, string? exceptId) =>
         byId.Values.Select(e => e.Peer).Where(p => p.Id != exceptId).Take(limit).ToList();
 }
+
+/// <summary>A registered client and how many messages it has had relayed.</summary>
+public sealed record Talker(PeerInfo Peer, long Relayed);

@@ -29,6 +29,9 @@ public static class Presence
         public static readonly GetStatistics Instance = new();
     }
 
+    /// <summary>For operators: the registered clients on this node that relayed the most.</summary>
+    public sealed record GetTopTalkers(int Limit);
+
     // Replies and events for connection actors.
     public sealed record Welcome(string? ServerOwner);
 
@@ -53,4 +56,6 @@ public static class Presence
     public sealed record RelayRefused(SignalingError Error);
 
     public sealed record Statistics(int Connected, int Registered);
+
+    public sealed record TopTalkers(IReadOnlyList<Talker> Talkers);
 }

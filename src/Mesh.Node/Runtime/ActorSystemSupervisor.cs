@@ -81,7 +81,11 @@ public sealed class ActorSystemSupervisor(
         var system = host.Services.GetRequiredService<ActorSystem>();
         var registry = host.Services.GetRequiredService<ActorRegistry>();
         var cluster = Cluster.Get(system);
-        if (cluster.Settings.SeedNodes.Count == 0)
+        if (runtime.JoinTarget is { } joinTarget)
+        {
+            cluster.Join(joinTarget);
+        }
+        else if (cluster.Settings.SeedNodes.Count == 0)
         {
             // No seed list: a lone node is a cluster of one until discovery or an operator joins it to others.
             cluster.Join(cluster.SelfAddress);

@@ -93,6 +93,30 @@ public sealed class PresenceActorSpecs : TestKit
         Assert.DoesNotContain(peers, p => p.Id == "d");
     }
 
+    [Fact]
+    public void Top_talkers_are_the_senders_with_the_most_relays_and_a_client_that_leaves_drops_out()
+    {
+        var alice = Registered("a", "K1ABC");
+        var bob = Registered("b", "W1AW");
+        var carol = Registered("c", "N0CAL");
+        presence.Tell(new Presence.Relay("b", [1]), alice.Ref);
+        presence.Tell(new Presence.Relay("b", [2]), alice.Ref);
+        presence.Tell(new Presence.Relay("a", [3]), bob.Ref);
+        presence.Tell(new Presence.Relay("a", [4]), carol.Ref);
+        presence.Tell(new Presence.Relay("a", [5]), carol.Ref);
+        presence.Tell(new Presence.Relay("a", [6]), carol.Ref);
+
+        presence.Tell(new Presence.GetTopTalkers(2));
+        var top = ExpectMsg<Presence.TopTalkers>().Talkers;
+        Sys.Stop(carol.Ref);
+        alice.FishForMessage<Presence.PeerLeft>(left => left.PeerId == "c");
+        presence.Tell(new Presence.GetTopTalkers(10));
+        var afterLeaving = ExpectMsg<Presence.TopTalkers>().Talkers;
+
+        Assert.Equal([("c", 3L), ("a", 2L)], top.Select(t => (t.Peer.Id, t.Relayed)));
+        Assert.Equal([("a", 2L), ("b", 1L)], afterLeaving.Select(t => (t.Peer.Id, t.Relayed)));
+    }
+
     private TestProbe Registered(string id, string callsign)
     {
         var probe = CreateTestProbe();

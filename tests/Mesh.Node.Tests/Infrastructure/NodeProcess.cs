@@ -12,16 +12,30 @@ public sealed partial class NodeProcess : IAsyncDisposable
     private readonly Process process;
     private readonly StringBuilder output = new();
     private readonly TaskCompletionSource<int> httpPort = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private string? akkaAddress;
 
-    private NodeProcess(Process process, string dataDirectory)
+    private NodeProcess(Process process, string dataDirectory, int opsPort)
     {
         this.process = process;
         DataDirectory = dataDirectory;
+        OpsPort = opsPort;
     }
 
     public string DataDirectory { get; }
 
     public int Port { get; private set; }
+
+    /// <summary>The loopback ops port meshctl talks to; 0 when the node was started without one.</summary>
+    public int OpsPort { get; private init; }
+
+    /// <summary>The Akka address of the node's current actor system, as its log announced it last.</summary>
+    public string AkkaAddress
+    {
+        get
+        {
+            lock (output) return akkaAddress ?? throw new InvalidOperationException("the actor system has not started");
+        }
+    }
 
     public Uri BaseUri => new($"http://127.0.0.1:{Port}");
 
@@ -42,12 +56,16 @@ public sealed partial class NodeProcess : IAsyncDisposable
     /// <param name="hocon">extra HOCON written to a config file, e.g. lower limits for a test</param>
     /// <param name="extraArgs">more flags</param>
     /// <param name="dataDirectory">reuse a data directory (restart tests); a fresh temp one otherwise</param>
-    public static async Task<NodeProcess> StartAsync(string? hocon = null, IEnumerable<string>? extraArgs = null, string? dataDirectory = null)
+    /// <param name="withOps">open the ops endpoint on a free loopback port (<see cref="OpsPort"/>); off otherwise</param>
+    /// <param name="waitUntilReady">false for a node that is not expected to become ready (e.g. its seed is absent)</param>
+    public static async Task<NodeProcess> StartAsync(
+        string? hocon = null, IEnumerable<string>? extraArgs = null, string? dataDirectory = null, bool withOps = false, bool waitUntilReady = true)
     {
         dataDirectory ??= Directory.CreateTempSubdirectory("mesh-node-test-").FullName;
+        var opsPort = withOps ? FreeLoopbackPort() : 0;
         var args = new List<string>
         {
-            NodeAssembly(), "--port", "0", "--bind", "127.0.0.1", "--akka-port", "0", "--ops-port", "0",
+            NodeAssembly(), "--port", "0", "--bind", "127.0.0.1", "--akka-port", "0", "--ops-port", opsPort.ToString(),
             "--host", "127.0.0.1", "--data-dir", dataDirectory, "--no-mdns",
         };
         if (hocon is not null)
@@ -66,7 +84,7 @@ public sealed partial class NodeProcess : IAsyncDisposable
         };
         foreach (var arg in args) start.ArgumentList.Add(arg);
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        var node = new NodeProcess(process, dataDirectory);
+        var node = new NodeProcess(process, dataDirectory, opsPort);
         process.OutputDataReceived += (_, line) => node.OnOutput(line.Data);
         process.ErrorDataReceived += (_, line) => node.OnOutput(line.Data);
         process.BeginOutputReadLine();
@@ -75,7 +93,7 @@ public sealed partial class NodeProcess : IAsyncDisposable
             new InvalidOperationException("mesh-node exited during start:\n" + node.Output)));
 
         node.Port = await node.httpPort.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        await node.WaitUntilReadyAsync(TimeSpan.FromSeconds(30));
+        if (waitUntilReady) await node.WaitUntilReadyAsync(TimeSpan.FromSeconds(30));
         return node;
     }
 
@@ -129,13 +147,32 @@ public sealed partial class NodeProcess : IAsyncDisposable
 
     private static string NodeAssembly() => RepositoryPaths.NodeAssembly;
 
+    /// <summary>A port free right now; another process could take it before the node does, which is rare enough here.</summary>
+    public static int FreeLoopbackPort()
+    {
+        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
+
     private void OnOutput(string? line)
     {
         if (line is null) return;
-        lock (output) output.AppendLine(line);
+        lock (output)
+        {
+            output.AppendLine(line);
+            var started = ActorSystemLine().Match(line);
+            if (started.Success) akkaAddress = started.Groups[1].Value;
+        }
+
         var listening = ListeningLine().Match(line);
         if (listening.Success) httpPort.TrySetResult(int.Parse(listening.Groups[1].Value));
     }
+
+    [GeneratedRegex(@"Actor system (akka\.tcp://\S+) started")]
+    private static partial Regex ActorSystemLine();
 
     [GeneratedRegex(@"Now listening on: http://127\.0\.0\.1:(\d+)")]
     private static partial Regex ListeningLine();

@@ -4,6 +4,7 @@ namespace Mesh.Node.Tests.Infrastructure;
 
 public static partial class Signals
 {
+    public const int Interrupt = 2;
     public const int Terminate = 15;
     public const int KillNow = 9;
 
