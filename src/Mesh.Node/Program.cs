@@ -42,12 +42,14 @@ builder.Services.AddSingleton(configuration);
 builder.Services.AddSingleton(settings);
 builder.Services.AddSingleton(identity);
 builder.Services.AddSingleton<MeshRuntime>();
+builder.Services.AddSingleton<Mesh.Actors.Mesh.ClusterJoinHints>();
 builder.Services.AddHostedService<ActorSystemSupervisor>();
 
 var app = builder.Build();
 app.UseWebSockets();
 app.MapStatus();
 app.MapSignaling();
+app.MapMeshEndpoints();
 app.Logger.LogInformation("mesh-node {Version} node {NodeId}, data in {DataDirectory}", identity.Version, identity.NodeId, settings.DataDirectory);
 await app.RunAsync();
 return 0;

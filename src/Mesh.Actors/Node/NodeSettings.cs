@@ -1,5 +1,6 @@
 // The node's own settings, read once from the `mesh` block of the HOCON file.
 using Akka.Configuration;
+using Mesh.Actors.Mesh;
 using Mesh.Actors.Signaling;
 
 namespace Mesh.Actors.Node;
@@ -15,7 +16,8 @@ public sealed record NodeSettings(
     string MdnsInterface,
     string LogFormat,
     string LogLevel,
-    SignalingSettings Signaling)
+    SignalingSettings Signaling,
+    MeshSettings Mesh)
 {
     public static NodeSettings FromConfig(Config config)
     {
@@ -35,7 +37,8 @@ public sealed record NodeSettings(
             MdnsInterface: mesh.GetString("mdns.interface", ""),
             LogFormat: logFormat,
             LogLevel: logLevel,
-            Signaling: SignalingSettings.FromConfig(mesh));
+            Signaling: SignalingSettings.FromConfig(mesh),
+            Mesh: MeshSettings.FromConfig(mesh));
     }
 }
 

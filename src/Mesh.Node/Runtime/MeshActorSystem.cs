@@ -1,4 +1,5 @@
 using Akka.Hosting;
+using Mesh.Actors.Mesh;
 using Mesh.Actors.Node;
 using Mesh.Actors.Signaling;
 
@@ -9,8 +10,9 @@ public static class MeshActorSystem
 {
     public const string Name = "mesh";
 
-    public static void AddFeatures(AkkaConfigurationBuilder akka, NodeSettings settings, NodeIdentity identity)
+    public static void AddFeatures(AkkaConfigurationBuilder akka, NodeSettings settings, NodeIdentity identity, ClusterJoinHints joinHints)
     {
+        akka.AddMesh(settings.Mesh, identity, joinHints);
         akka.AddSignaling(settings.Signaling, identity.Version);
     }
 }
