@@ -4,7 +4,8 @@
 #   scripts/mesh-scale.sh [N=10] [IDLE_SECONDS=30]
 # Env: MESH_SCALE_HTTP_BASE (default 23000), MESH_SCALE_AKKA_BASE (24000), MESH_SCALE_HEAP (hard heap
 # limit per node, default 0x6000000 = 96 MiB), MESH_SCALE_PROFILE (extra HOCON file, e.g. hocon/radio.hocon),
-# MESH_SCALE_NO_BUILD=1 to skip the Release build.
+# MESH_SCALE_NO_BUILD=1 to skip the Release build, MESH_SCALE_RELAY=1 to measure relay latency on the
+# same node (P1) and across two nodes (P2) after the idle figures (scripts/mesh-relay-latency.mjs).
 set -euo pipefail
 
 nodes=${1:-10}
@@ -32,6 +33,8 @@ binary="$root/scripts/.mesh-scale-bin/mesh-node.dll"
   if [[ -n "${MESH_SCALE_PROFILE:-}" ]]; then cat "$MESH_SCALE_PROFILE"; fi
   cat <<'HOCON'
 mesh.log.level = Warning
+# The latency client sends 10 offers/s per client; the per-client limit is not what is measured.
+mesh.signaling.rate-limit { messages-per-minute = 1000000, burst = 1000000 }
 akka.remote.dot-netty.tcp {
   server-socket-worker-pool { pool-size-min = 1, pool-size-factor = 1.0, pool-size-max = 1 }
   client-socket-worker-pool { pool-size-min = 1, pool-size-factor = 1.0, pool-size-max = 1 }
@@ -92,3 +95,8 @@ print(f"RSS per node (MB): median {statistics.median(rss):.0f}, min {min(rss):.0
 print(f"idle CPU: {cores:.2f} cores for the mesh, {cores / n * 1000:.1f} millicores per node (over {seconds:.0f} s)")
 print(f"cluster traffic: {(b1 - b0) / seconds / n:.0f} bytes/s sent per node ({(b1 - b0) / seconds:.0f} bytes/s for the mesh)")
 PY
+
+if [[ "${MESH_SCALE_RELAY:-}" == 1 ]]; then
+  node --experimental-websocket --no-warnings "$root/scripts/mesh-relay-latency.mjs" \
+    "ws://127.0.0.1:$((http_base + 1))/ws/signal" "ws://127.0.0.1:$((http_base + 2))/ws/signal" 20 20 10
+fi
