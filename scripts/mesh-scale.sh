@@ -76,7 +76,7 @@ ticks=$(getconf CLK_TCK)
 cpu_ticks() { local total=0; for pid in "${pids[@]}"; do read -r -a f < "/proc/$pid/stat"; total=$(( total + f[13] + f[14] )); done; echo "$total"; }
 # Every Akka connection has one end on an Akka port of ours, and each byte is sent by one socket.
 akka_ports="( sport >= :$((akka_base + 1)) and sport <= :$((akka_base + nodes)) ) or ( dport >= :$((akka_base + 1)) and dport <= :$((akka_base + nodes)) )"
-tcp_bytes() { ss -tinH state established "$akka_ports" 2>/dev/null | grep -o 'bytes_sent:[0-9]*' | cut -d: -f2 | paste -sd+ | bc; }
+tcp_bytes() { ss -tinH state established "$akka_ports" 2>/dev/null | grep -o 'bytes_sent:[0-9]*' | awk -F: '{ s += $2 } END { print s + 0 }'; }
 cpu0=$(cpu_ticks); bytes0=$(tcp_bytes); t0=$(date +%s.%N)
 sleep "$idle_seconds"
 cpu1=$(cpu_ticks); bytes1=$(tcp_bytes); t1=$(date +%s.%N)
