@@ -46,10 +46,14 @@ builder.Services.AddSingleton<Mesh.Actors.Mesh.ClusterJoinHints>();
 builder.Services.AddHostedService<ActorSystemSupervisor>();
 
 var app = builder.Build();
+app.UseJsonErrors();
 app.UseWebSockets();
 app.MapStatus();
 app.MapSignaling();
 app.MapMeshEndpoints();
+app.MapCertificateEndpoints();
+app.MapDiscovery();
+app.UsePwa();
 app.Logger.LogInformation("mesh-node {Version} node {NodeId}, data in {DataDirectory}", identity.Version, identity.NodeId, settings.DataDirectory);
 await app.RunAsync();
 return 0;

@@ -1,5 +1,7 @@
 // The node's own settings, read once from the `mesh` block of the HOCON file.
 using Akka.Configuration;
+using Mesh.Actors.Certificates;
+using Mesh.Actors.Discovery;
 using Mesh.Actors.Mesh;
 using Mesh.Actors.Signaling;
 
@@ -12,11 +14,11 @@ public sealed record NodeSettings(
     int HttpPort,
     int OpsPort,
     string PublicHost,
-    bool MdnsEnabled,
-    string MdnsInterface,
+    DiscoverySettings Discovery,
     string LogFormat,
     string LogLevel,
     SignalingSettings Signaling,
+    CertificateSettings Certificates,
     MeshSettings Mesh)
 {
     public static NodeSettings FromConfig(Config config)
@@ -26,18 +28,20 @@ public sealed record NodeSettings(
         var certificateDirectory = mesh.GetString("cert-dir", "");
         var logFormat = ConfigReader.OneOf(mesh, "log.format", "text", "json");
         var logLevel = ConfigReader.OneOf(mesh, "log.level", "Trace", "Debug", "Information", "Warning", "Error");
+        var fullDataDirectory = Path.GetFullPath(dataDirectory);
+        var fullCertificateDirectory = Path.GetFullPath(certificateDirectory.Length == 0 ? Path.Combine(dataDirectory, "certs") : certificateDirectory);
         return new NodeSettings(
-            DataDirectory: Path.GetFullPath(dataDirectory),
-            CertificateDirectory: Path.GetFullPath(certificateDirectory.Length == 0 ? Path.Combine(dataDirectory, "certs") : certificateDirectory),
+            DataDirectory: fullDataDirectory,
+            CertificateDirectory: fullCertificateDirectory,
             HttpBind: ConfigReader.NonEmptyString(mesh, "http.bind"),
             HttpPort: ConfigReader.Port(mesh, "http.port"),
             OpsPort: ConfigReader.Port(mesh, "ops.port"),
             PublicHost: mesh.GetString("public-host", ""),
-            MdnsEnabled: mesh.GetBoolean("mdns.enabled", true),
-            MdnsInterface: mesh.GetString("mdns.interface", ""),
+            Discovery: DiscoverySettings.FromConfig(mesh),
             LogFormat: logFormat,
             LogLevel: logLevel,
             Signaling: SignalingSettings.FromConfig(mesh),
+            Certificates: CertificateSettings.FromConfig(mesh, fullDataDirectory, fullCertificateDirectory),
             Mesh: MeshSettings.FromConfig(mesh));
     }
 }

@@ -127,8 +127,8 @@ public sealed class ConnectionActor : ReceiveActor
             if (Admit()) HandleRegistered(ClientMessage.Parse(frame.Utf8));
         });
         Receive<Presence.Deliver>(deliver => Send(deliver.Frame));
-        Receive<Presence.PeerJoined>(joined => Send(ServerFrames.PeerJoined(joined.Peer)));
-        Receive<Presence.PeerLeft>(left => Send(ServerFrames.PeerLeft(left.PeerId)));
+        Receive<Presence.PeerJoined>(joined => Send(joined.Frame));
+        Receive<Presence.PeerLeft>(left => Send(left.Frame));
         Receive<Presence.PeerList>(list => Send(ServerFrames.Peers(list.Peers)));
         Receive<Presence.RelayRefused>(refused => SendError(refused.Error));
         ReceiveCommon();

@@ -35,9 +35,17 @@ public static class Presence
 
     public sealed record Registered(IReadOnlyList<PeerInfo> Peers, string? ServerOwner);
 
-    public sealed record PeerJoined(PeerInfo Peer);
+    // A join or leave reaches every registered client: its frame is written once, by presence, not
+    // once per recipient.
+    public sealed record PeerJoined(PeerInfo Peer)
+    {
+        public byte[] Frame { get; } = ServerFrames.PeerJoined(Peer);
+    }
 
-    public sealed record PeerLeft(string PeerId);
+    public sealed record PeerLeft(string PeerId)
+    {
+        public byte[] Frame { get; } = ServerFrames.PeerLeft(PeerId);
+    }
 
     public sealed record PeerList(IReadOnlyList<PeerInfo> Peers);
 

@@ -13,6 +13,8 @@ public static class SignalingEndpoint
     private static readonly TimeSpan AcceptTimeout = TimeSpan.FromSeconds(5);
     // How long a client the node is closing gets to take its last frames and answer the close.
     private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(2);
+    // One offer or answer with its SDP fits in a chunk; longer messages are gathered chunk by chunk.
+    private const int ChunkBytes = 16 * 1024;
 
     public static IEndpointRouteBuilder MapSignaling(this IEndpointRouteBuilder endpoints)
     {
@@ -45,38 +47,61 @@ public static class SignalingEndpoint
 
     private static async Task ReadFramesAsync(WebSocket socket, IActorRef connection, int maxMessageBytes, CancellationToken aborted)
     {
-        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        var message = new ArrayBufferWriter<byte>(4 * 1024);
         try
         {
             while (socket.State == WebSocketState.Open)
             {
-                message.ResetWrittenCount();
-                long received = 0;
-                ValueWebSocketReceiveResult result;
-                do
+                // Held clients are the common case: wait for data holding no buffer, and rent one only
+                // while a message is read (a pooled chunk per idle client dominated its memory).
+                var ready = await socket.ReceiveAsync(Memory<byte>.Empty, aborted);
+                if (ready.MessageType == WebSocketMessageType.Close) return;
+                if (ready.EndOfMessage)
                 {
-                    result = await socket.ReceiveAsync(chunk.AsMemory(), aborted);
-                    if (result.MessageType == WebSocketMessageType.Close) return;
-                    received += result.Count;
-                    // Past the limit the rest of the message is read and dropped, never kept.
-                    if (received <= maxMessageBytes) message.Write(chunk.AsSpan(0, result.Count));
-                } while (!result.EndOfMessage);
+                    connection.Tell(Frame(0, maxMessageBytes, ready.MessageType, []));
+                    continue;
+                }
 
-                connection.Tell(received > maxMessageBytes ? new Connection.OversizedFrame(received)
-                    : result.MessageType == WebSocketMessageType.Binary ? Connection.BinaryFrame.Instance
-                    : new Connection.InboundFrame(message.WrittenSpan.ToArray()));
+                var chunk = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+                try
+                {
+                    var result = await socket.ReceiveAsync(chunk.AsMemory(), aborted);
+                    if (result.MessageType == WebSocketMessageType.Close) return;
+                    long received = result.Count;
+                    if (result.EndOfMessage)
+                    {
+                        connection.Tell(Frame(received, maxMessageBytes, result.MessageType, chunk.AsSpan(0, result.Count)));
+                        continue;
+                    }
+
+                    var message = new ArrayBufferWriter<byte>(2 * ChunkBytes);
+                    if (received <= maxMessageBytes) message.Write(chunk.AsSpan(0, result.Count));
+                    do
+                    {
+                        result = await socket.ReceiveAsync(chunk.AsMemory(), aborted);
+                        if (result.MessageType == WebSocketMessageType.Close) return;
+                        received += result.Count;
+                        // Past the limit the rest of the message is read and dropped, never kept.
+                        if (received <= maxMessageBytes) message.Write(chunk.AsSpan(0, result.Count));
+                    } while (!result.EndOfMessage);
+
+                    connection.Tell(Frame(received, maxMessageBytes, result.MessageType, message.WrittenSpan));
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(chunk);
+                }
             }
         }
         catch (Exception error) when (error is WebSocketException or OperationCanceledException)
         {
             // The client vanished or stopped answering pings: the connection actor is told below.
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
-        }
     }
+
+    private static object Frame(long received, int maxMessageBytes, WebSocketMessageType type, ReadOnlySpan<byte> message) =>
+        received > maxMessageBytes ? new Connection.OversizedFrame(received)
+        : type == WebSocketMessageType.Binary ? Connection.BinaryFrame.Instance
+        : new Connection.InboundFrame(message.ToArray());
 
     private static async Task WriteFramesAsync(WebSocket socket, ClientOutbox outbox, CancellationToken abort)
     {

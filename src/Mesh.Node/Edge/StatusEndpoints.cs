@@ -1,6 +1,7 @@
 // /api/status, /api/info, /healthz, /readyz: what anyone may ask of the node.
 using Akka.Actor;
 using Akka.Cluster;
+using Mesh.Actors.Certificates;
 using Mesh.Actors.Node;
 using Mesh.Actors.Signaling;
 using Mesh.Node.Runtime;
@@ -16,12 +17,16 @@ public static class StatusEndpoints
         endpoints.MapGet("/api/status", async (HttpRequest request, MeshRuntime runtime, NodeIdentity identity, NodeSettings settings) =>
         {
             if (runtime.Current?.Registry.TryGet<PresenceActor>(out var presence) != true) return ErrorResults.NodeStarting();
+            if (runtime.Current?.Registry.TryGet<CertificateAuthority>(out var authority) != true) return ErrorResults.NodeStarting();
             var statistics = await presence!.Ask<Presence.Statistics>(Presence.GetStatistics.Instance, AskTimeout);
+            var ca = await authority!.Ask<AuthorityStatus>(GetAuthorityStatus.Instance, AskTimeout);
             var endpoint = PublicEndpoint(request, settings);
             return Results.Json(new
             {
-                state = "unclaimed",
-                owner = (string?)null,
+                state = ca.Phase.ToString().ToLowerInvariant(),
+                owner = ca.Owner,
+                // Bootstrap: no roots configured, so the first claimant's own CA certificate is trusted on first use.
+                bootstrap = ca.BootstrapMode,
                 version = identity.Version,
                 endpoint,
                 signaling = new { url = SignalingUrl(endpoint), connected = statistics.Connected },
@@ -30,28 +35,33 @@ public static class StatusEndpoints
             });
         });
 
-        endpoints.MapGet("/api/info", (HttpRequest request, NodeIdentity identity, NodeSettings settings) =>
+        endpoints.MapGet("/api/info", async (HttpRequest request, MeshRuntime runtime, NodeIdentity identity, NodeSettings settings) =>
         {
+            if (runtime.Current?.Registry.TryGet<CertificateAuthority>(out var authority) != true) return ErrorResults.NodeStarting();
+            var ca = await authority!.Ask<AuthorityStatus>(GetAuthorityStatus.Instance, AskTimeout);
             var endpoint = PublicEndpoint(request, settings);
+            string[] capabilities = ca.CanIssue ? ["signaling", "webrtc", "ca", "mesh"] : ["signaling", "webrtc", "mesh"];
             return Results.Json(new
             {
                 type = "mesh-node",
                 version = identity.Version,
-                capabilities = new[] { "signaling", "webrtc", "mesh" },
-                callsign = (string?)null,
+                capabilities,
+                callsign = ca.Owner,
                 signalingUrl = SignalingUrl(endpoint),
                 nodeId = identity.NodeId,
+                // A peer added by hand learns here where to join the cluster (PeerDiscovered on its EventStream).
+                akkaAddress = Cluster.Get(runtime.Current!.System).SelfAddress.ToString(),
             });
         });
 
         endpoints.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
 
-        endpoints.MapGet("/readyz", (MeshRuntime runtime, NodeSettings settings) =>
+        endpoints.MapGet("/readyz", async (MeshRuntime runtime) =>
         {
             var system = runtime.Current?.System;
             var checks = new
             {
-                storage = Directory.Exists(settings.DataDirectory),
+                storage = await StorageAnswersAsync(runtime),
                 actorSystem = system is not null,
                 cluster = system is not null && Cluster.Get(system).SelfMember.Status == MemberStatus.Up,
             };
@@ -61,6 +71,21 @@ public static class StatusEndpoints
         });
 
         return endpoints;
+    }
+
+    /// <summary>Storage is open when the certificate authority has recovered its journal and answers.</summary>
+    private static async Task<bool> StorageAnswersAsync(MeshRuntime runtime)
+    {
+        if (runtime.Current?.Registry.TryGet<CertificateAuthority>(out var authority) != true) return false;
+        try
+        {
+            await authority!.Ask<AuthorityStatus>(GetAuthorityStatus.Instance, TimeSpan.FromSeconds(1));
+            return true;
+        }
+        catch (AskTimeoutException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The configured public host when there is one, else the host the browser used.</summary>

@@ -1,4 +1,6 @@
 using Akka.Hosting;
+using Mesh.Actors.Certificates;
+using Mesh.Actors.Discovery;
 using Mesh.Actors.Mesh;
 using Mesh.Actors.Node;
 using Mesh.Actors.Signaling;
@@ -13,6 +15,17 @@ public static class MeshActorSystem
     public static void AddFeatures(AkkaConfigurationBuilder akka, NodeSettings settings, NodeIdentity identity, ClusterJoinHints joinHints)
     {
         akka.AddMesh(settings.Mesh, identity, joinHints);
+        // The certificate authority registers itself as signaling's license verifier, so it comes first.
+        akka.AddNodeStorage(settings.Certificates.DatabasePath)
+            .AddCertificateAuthority(settings.Certificates);
         akka.AddSignaling(settings.Signaling, identity.Version);
+        akka.AddDiscovery(settings.Discovery, new LocalNode(
+            identity.NodeId,
+            Callsign: null,
+            identity.Version,
+            Capabilities: ["signaling", "webrtc", "mesh"],
+            settings.HttpPort,
+            SignalingPath: "/ws/signal",
+            AkkaAddress: null));
     }
 }

@@ -59,4 +59,20 @@ public sealed class LifecycleTests
         Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, bob.CloseStatus);
         Assert.DoesNotContain("re-forming", node.Output);
     }
+
+    [Theory]
+    [InlineData("GET", "/api/no-such-thing")]
+    [InlineData("POST", "/api/status")]
+    [InlineData("DELETE", "/healthz")]
+    [InlineData("GET", "/assets/missing.js")]
+    public async Task An_unknown_path_or_method_gets_a_json_404(string method, string path)
+    {
+        await using var node = await NodeProcess.StartAsync();
+
+        using var response = await node.Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), new Uri(node.BaseUri, path)));
+
+        Assert.True(response.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.MethodNotAllowed, $"{response.StatusCode}");
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("\"error\"", await response.Content.ReadAsStringAsync());
+    }
 }

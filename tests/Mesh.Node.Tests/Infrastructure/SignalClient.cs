@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using Mesh.Node.Tests.Contracts;
 
 namespace Mesh.Node.Tests.Infrastructure;
 
@@ -13,6 +14,7 @@ public sealed class SignalClient : IAsyncDisposable
     private readonly ClientWebSocket socket = new();
     private readonly Channel<JsonObject> inbox = Channel.CreateUnbounded<JsonObject>();
     private readonly TaskCompletionSource closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<string> violations = [];
     private Task? receiving;
 
     public string? ClientId { get; private set; }
@@ -107,6 +109,8 @@ public sealed class SignalClient : IAsyncDisposable
 
         socket.Dispose();
         if (receiving is not null) await receiving;
+        // Every frame any test received is checked against contracts/signal/.
+        Assert.Empty(violations);
     }
 
     private async Task ReceiveLoopAsync()
@@ -126,6 +130,7 @@ public sealed class SignalClient : IAsyncDisposable
 
                 if (result.MessageType == WebSocketMessageType.Close) break;
                 inbox.Writer.TryWrite(JsonNode.Parse(buffer.AsSpan(0, length))!.AsObject());
+                violations.AddRange(ContractSchemas.Instance.ValidateSignalMessage(Encoding.UTF8.GetString(buffer, 0, length)));
             }
         }
         catch (Exception error) when (error is WebSocketException or ObjectDisposedException or OperationCanceledException)

@@ -1,0 +1,13 @@
+using Mesh.Benchmarks;
+
+return args switch
+{
+    ["certificates", .. var rest] => await CertificateBenchmark.RunAsync(rest),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: mesh-bench certificates [--seconds N] [--concurrency N] [--runs N]");
+    return 2;
+}

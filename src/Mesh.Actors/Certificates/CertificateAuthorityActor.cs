@@ -1,0 +1,171 @@
+// The node's certificate authority: claims, its node certificate, issued certificates, trust store and blacklist,
+// event-sourced so that whatever it acknowledged survives a crash.
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+using Mesh.Actors.Signaling;
+
+namespace Mesh.Actors.Certificates;
+
+public sealed class CertificateAuthorityActor : ReceivePersistentActor
+{
+    private readonly CertificateSettings _settings;
+    private readonly NodeKey _nodeKey;
+    private readonly IReadOnlyList<TrustedRoot> _configuredRoots;
+    private readonly TimeProvider _time;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    // What commands decide on: includes events whose writes are still in flight (their replies wait for the write).
+    private CertificateAuthorityState _state = CertificateAuthorityState.Empty;
+    // Only events the journal confirmed, in order: the state that snapshots may hold.
+    private CertificateAuthorityState _durable = CertificateAuthorityState.Empty;
+    private ChainValidator _validator = ChainValidator.Empty;
+    private ClaimChallenges _challenges = ClaimChallenges.None;
+    private long _eventsSinceSnapshot;
+    private string? _nodeCsr;
+    private NodeIssuer? _issuer;
+
+    public CertificateAuthorityActor(CertificateSettings settings, NodeKey nodeKey, IReadOnlyList<TrustedRoot> configuredRoots, TimeProvider time)
+    {
+        _settings = settings;
+        _nodeKey = nodeKey;
+        _configuredRoots = configuredRoots;
+        _time = time;
+        PersistenceId = $"certificate-authority-{nodeKey.PublicKeyFingerprint[..16]}";
+
+        Recover<SnapshotOffer>(offer =>
+        {
+            if (offer.Snapshot is CertificateAuthorityState snapshot)
+                _state = _durable = snapshot;
+        });
+        Recover<ICertificateAuthorityEvent>(e =>
+        {
+            _state = _durable = _state.Apply(e);
+            _eventsSinceSnapshot++;
+        });
+        Recover<RecoveryCompleted>(_ =>
+        {
+            RebuildValidator();
+            _log.Info("Certificate authority {PersistenceId} recovered: {Phase}, {Certificates} certificates, {Blacklisted} blacklisted",
+                PersistenceId, _state.Phase, _state.Certificates.Count, _state.Blacklist.Count);
+        });
+
+        Command<GetClaimChallenge>(_ =>
+        {
+            (_challenges, var challenge) = _challenges.Issue(Now);
+            Sender.Tell(new ClaimChallengeIssued(challenge.Nonce, challenge.ExpiresAt));
+        });
+        Command<ClaimStation>(claim =>
+        {
+            if (_state.Phase != NodePhase.Unclaimed)
+            {
+                Sender.Tell(new CertificateRefused(CertificateError.AlreadyClaimed, $"This node is already claimed by {_state.Owner?.Callsign}."));
+                return;
+            }
+            (_challenges, var nonceError) = _challenges.Consume(claim.Nonce, Now);
+            if (nonceError is not null)
+            {
+                Sender.Tell(new CertificateRefused(nonceError));
+                return;
+            }
+            Decide(_state.Handle(claim, DecisionContext()));
+        });
+        Command<InstallNodeCertificate>(command => Decide(_state.Handle(command, DecisionContext())));
+        Command<IssueCertificate>(command => Decide(_state.Handle(command, DecisionContext())));
+        Command<AddCertificate>(command => Decide(_state.Handle(command, DecisionContext())));
+        Command<BlacklistCertificate>(command => Decide(_state.Handle(command, DecisionContext())));
+
+        Command<GetNodeCsr>(_ => Sender.Tell(new NodeCsr(_nodeCsr ??= _nodeKey.CreateSigningRequestPem())));
+        Command<GetAuthorityStatus>(_ => Sender.Tell(_state.Status(DecisionContext())));
+        Command<ListCertificates>(_ => Sender.Tell(_state.List(DecisionContext())));
+        Command<GetCertificate>(query => Sender.Tell(_state.Details(query.Fingerprint, DecisionContext())));
+        Command<CheckOwnerToken>(query => Sender.Tell(_state.CheckOwner(query.Token)));
+        Command<VerifyStation>(query => Sender.Tell(_state.Verify(query, DecisionContext())));
+        Command<License.Verify>(VerifyLicense);
+
+        Command<SaveSnapshotSuccess>(success =>
+            DeleteSnapshots(new SnapshotSelectionCriteria(success.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(failure =>
+            _log.Warning(failure.Cause, "Snapshot of {PersistenceId} at {SequenceNr} failed; recovery replays more events", PersistenceId, failure.Metadata.SequenceNr));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(failure => _log.Warning(failure.Cause, "Deleting old snapshots of {PersistenceId} failed", PersistenceId));
+    }
+
+    public override string PersistenceId { get; }
+
+    public static Props Props(CertificateSettings settings, NodeKey nodeKey, IReadOnlyList<TrustedRoot> configuredRoots, TimeProvider? time = null) =>
+        Akka.Actor.Props.Create(() => new CertificateAuthorityActor(settings, nodeKey, configuredRoots, time ?? TimeProvider.System));
+
+    private DateTimeOffset Now => _time.GetUtcNow();
+
+    private AuthorityContext DecisionContext()
+    {
+        if (_issuer?.Fingerprint != _state.NodeCertificateFingerprint)
+            _issuer = NodeIssuer.From(_state);
+        return new AuthorityContext(Now, _validator, _nodeKey, _settings.IssuancePerHour, _settings.IssuedLifetime, _issuer);
+    }
+
+    private void Decide(Decision decision)
+    {
+        if (decision.Events.Count == 0)
+        {
+            Sender.Tell(decision.Reply);
+            return;
+        }
+        foreach (var e in decision.Events)
+        {
+            _state = _state.Apply(e);
+            if (e is NodeClaimed or CertificateBlacklisted)
+                RebuildValidator();
+        }
+        var replyTo = Sender;
+        var remaining = decision.Events.Count;
+        PersistAllAsync(decision.Events, persisted =>
+        {
+            _durable = _durable.Apply(persisted);
+            if (persisted is CertificateBlacklisted blacklisted)
+                _log.Info("Certificate {Fingerprint} blacklisted: {Reason}", blacklisted.Fingerprint, blacklisted.Reason);
+            if (--remaining == 0)
+                replyTo.Tell(decision.Reply);
+            if (++_eventsSinceSnapshot >= _settings.SnapshotEvery)
+            {
+                SaveSnapshot(_durable);
+                _eventsSinceSnapshot = 0;
+            }
+        });
+    }
+
+    private void RebuildValidator() =>
+        _validator = new ChainValidator(_state.Roots(_configuredRoots), _state.BlacklistedFingerprints());
+
+    /// <summary>Signaling's REGISTER: the PEM holds the client's certificate first, then its chain.</summary>
+    private void VerifyLicense(License.Verify verify)
+    {
+        var loaded = CertificateFiles.ParsePem(verify.CertificatePem);
+        if (loaded.Error is not null)
+        {
+            Sender.Tell(new License.Rejected(loaded.Error.Details));
+            return;
+        }
+        var pems = loaded.Certificates!.Select(CertificateFiles.ToPem).ToList();
+        var reply = _state.Verify(new VerifyStation(pems[0], pems.Skip(1).ToList(), verify.Nonce, verify.Signature), DecisionContext());
+        switch (reply)
+        {
+            case StationVerified verified when string.Equals(verified.Callsign, verify.Callsign, StringComparison.OrdinalIgnoreCase):
+                Sender.Tell(new License.Verified(verified.Callsign));
+                break;
+            case StationVerified verified:
+                Sender.Tell(new License.Rejected($"The certificate is for {verified.Callsign}, not {verify.Callsign}."));
+                break;
+            case CertificateRefused refused:
+                Sender.Tell(new License.Rejected(refused.Error.Details));
+                break;
+        }
+    }
+
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        _log.Error(cause, "The journal rejected {EventType} at {SequenceNr}; restarting from the journal", @event.GetType().Name, sequenceNr);
+        throw new InvalidOperationException("Persisted state and decided state diverged.", cause);
+    }
+}

@@ -1,0 +1,75 @@
+// /api/peers and /api/local-servers: the peers this node knows, read from the PeerDirectoryActor.
+using Akka.Actor;
+using Mesh.Actors.Discovery;
+using Mesh.Node.Runtime;
+
+namespace Mesh.Node.Edge;
+
+public static class DiscoveryEndpoints
+{
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(3);
+
+    public static IEndpointRouteBuilder MapDiscovery(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/api/peers", async (MeshRuntime runtime) =>
+        {
+            if (runtime.Current?.Registry.TryGet<PeerDirectoryActor>(out var directory) != true) return ErrorResults.NodeStarting();
+            var peers = await directory!.Ask<PeerDirectoryReplies.Peers>(PeerDirectoryQueries.GetPeers.Instance, AskTimeout);
+            return Results.Json(peers.Items.Select(ToJson));
+        });
+
+        // The owner guard belongs here once node ownership (claim + access token) exists.
+        endpoints.MapPost("/api/peers", async (HttpRequest http, MeshRuntime runtime) =>
+        {
+            AddPeerRequest? request;
+            try
+            {
+                request = await http.ReadFromJsonAsync<AddPeerRequest>();
+            }
+            catch (Exception error) when (error is System.Text.Json.JsonException or InvalidOperationException)
+            {
+                return ErrorResults.Problem(StatusCodes.Status400BadRequest, "INVALID_JSON", "The body must be a JSON object {\"endpoint\": \"http://host:port\"}.");
+            }
+
+            if (request?.Endpoint is null)
+                return ErrorResults.Problem(StatusCodes.Status400BadRequest, "INVALID_REQUEST", "Send {\"endpoint\": \"http://host:port\", \"callsign\": optional}.");
+            if (runtime.Current?.Registry.TryGet<PeerDirectoryActor>(out var directory) != true) return ErrorResults.NodeStarting();
+            var reply = await directory!.Ask<object>(new PeerDirectoryCommands.AddPeer(request.Endpoint, request.Callsign, DiscoveryMethod.Manual), AskTimeout);
+            return reply switch
+            {
+                PeerDirectoryReplies.PeerAdded added => Results.Json(ToJson(added.Peer), statusCode: StatusCodes.Status201Created),
+                PeerDirectoryReplies.PeerRejected { Error: "TOO_MANY_PEERS" } rejected => ErrorResults.Problem(StatusCodes.Status429TooManyRequests, rejected.Error, rejected.Details),
+                PeerDirectoryReplies.PeerRejected rejected => ErrorResults.Problem(StatusCodes.Status400BadRequest, rejected.Error, rejected.Details),
+                _ => throw new InvalidOperationException($"PeerDirectoryActor replied {reply.GetType().Name} to AddPeer"),
+            };
+        });
+
+        endpoints.MapGet("/api/local-servers", async (MeshRuntime runtime) =>
+        {
+            if (runtime.Current?.Registry.TryGet<PeerDirectoryActor>(out var directory) != true) return ErrorResults.NodeStarting();
+            var servers = await directory!.Ask<PeerDirectoryReplies.LocalServers>(PeerDirectoryQueries.GetLocalServers.Instance, AskTimeout);
+            return Results.Json(new
+            {
+                servers = servers.Items.Select(s => new { callsign = s.Callsign, endpoint = s.Endpoint, signalingUrl = s.SignalingUrl, capabilities = s.Capabilities }),
+            });
+        });
+
+        return endpoints;
+    }
+
+    private static object ToJson(PeerView peer) => new
+    {
+        endpoint = peer.Endpoint,
+        callsign = peer.Callsign,
+        capabilities = peer.Capabilities,
+        lastContact = peer.LastContact,
+        discoveryMethod = peer.DiscoveryMethod.ToWire(),
+        confirmed = peer.Confirmed,
+        quality = peer.Quality,
+        nodeId = peer.NodeId,
+        signalingUrl = peer.SignalingUrl,
+        akkaAddress = peer.AkkaAddress,
+    };
+
+    public sealed record AddPeerRequest(string? Endpoint, string? Callsign);
+}

@@ -1,0 +1,121 @@
+// A real mesh-node process inside a lab host, its log kept for when a test fails.
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Mesh.Node.Tests.Contracts;
+using Mesh.Node.Tests.Infrastructure;
+
+namespace Mesh.Node.Tests.Discovery;
+
+public sealed class MeshNodeProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _log = new();
+    private readonly HttpClient _http;
+
+    private MeshNodeProcess(LabHost host, Process process, HttpClient http)
+    {
+        Host = host;
+        _process = process;
+        _http = http;
+    }
+
+    public LabHost Host { get; }
+
+    public string Endpoint => $"http://{Host.Address}:8080";
+
+    public DateTimeOffset StartedAt { get; private init; }
+
+    public string Log
+    {
+        get
+        {
+            lock (_log) return _log.ToString();
+        }
+    }
+
+    /// <summary>Starts mesh-node on port 8080 of the host, with extra HOCON in the `mesh` block.</summary>
+    public static MeshNodeProcess Start(LabHost host, string dataDirectory, string meshHocon = "", params string[] flags)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        var config = Path.Combine(dataDirectory, "node.hocon");
+        File.WriteAllText(config, $"mesh {{\n{meshHocon}\n}}\n");
+        var daemon = RepositoryPaths.NodeAssembly;
+        var arguments = new[] { "netns", "exec", host.Namespace, "dotnet", daemon, "--config", config, "--data-dir", dataDirectory,
+            "--port", "8080", "--akka-port", "4053", "--ops-port", "0", "--host", host.Address.ToString() }.Concat(flags);
+        var start = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        var startedAt = DateTimeOffset.UtcNow;
+        var node = new MeshNodeProcess(host, Process.Start(start)!, host.HttpClient()) { StartedAt = startedAt };
+        node._process.OutputDataReceived += (_, e) => node.Append(e.Data);
+        node._process.ErrorDataReceived += (_, e) => node.Append(e.Data);
+        node._process.BeginOutputReadLine();
+        node._process.BeginErrorReadLine();
+        return node;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_log) _log.AppendLine(line);
+    }
+
+    public async Task WaitUntilReadyAsync(TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (DateTime.UtcNow < deadline && !_process.HasExited)
+        {
+            try
+            {
+                if ((await _http.GetAsync($"{Endpoint}/readyz")).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"{Endpoint} was not ready within {within}; log:\n{Log}");
+    }
+
+    public Task<HttpResponseMessage> GetAsync(string path) => _http.GetAsync(Endpoint + path);
+
+    public Task<HttpResponseMessage> PostAsync(string path, object body) => _http.PostAsJsonAsync(Endpoint + path, body);
+
+    /// <summary>GET /api/peers, checked against contracts/openapi.json.</summary>
+    public async Task<IReadOnlyList<JsonElement>> PeersAsync() =>
+        (await GetCheckedAsync("/api/peers")).EnumerateArray().ToList();
+
+    /// <summary>GET /api/local-servers, checked against contracts/openapi.json.</summary>
+    public async Task<IReadOnlyList<string>> LocalServerEndpointsAsync() =>
+        (await GetCheckedAsync("/api/local-servers")).GetProperty("servers").EnumerateArray().Select(s => s.GetProperty("endpoint").GetString()!).ToList();
+
+    private async Task<JsonElement> GetCheckedAsync(string path)
+    {
+        using var response = await _http.GetAsync(Endpoint + path);
+        response.EnsureSuccessStatusCode();
+        return JsonDocument.Parse(await ContractSchemas.Instance.AssertHttpResponseAsync(response)).RootElement.Clone();
+    }
+
+    /// <summary>An orderly stop, as systemd or Ctrl+C would ask for it.</summary>
+    public void Stop()
+    {
+        Signals.Send(_process.Id, Signals.Terminate);
+        _process.WaitForExit(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>A crash: no goodbye, no clean-up.</summary>
+    public void Kill()
+    {
+        _process.Kill();
+        _process.WaitForExit(TimeSpan.FromSeconds(10));
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) Kill();
+        _process.Dispose();
+        _http.Dispose();
+    }
+}
