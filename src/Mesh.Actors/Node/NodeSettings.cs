@@ -2,6 +2,7 @@
 using Akka.Configuration;
 using Mesh.Actors.Certificates;
 using Mesh.Actors.Discovery;
+using Mesh.Actors.Mesh;
 using Mesh.Actors.Signaling;
 
 namespace Mesh.Actors.Node;
@@ -18,7 +19,8 @@ public sealed record NodeSettings(
     string LogFormat,
     string LogLevel,
     SignalingSettings Signaling,
-    CertificateSettings Certificates)
+    CertificateSettings Certificates,
+    MeshSettings Mesh)
 {
     public static NodeSettings FromConfig(Config config)
     {
@@ -41,7 +43,8 @@ public sealed record NodeSettings(
             LogFormat: logFormat,
             LogLevel: logLevel,
             Signaling: SignalingSettings.FromConfig(mesh),
-            Certificates: CertificateSettings.FromConfig(mesh, fullDataDirectory, fullCertificateDirectory));
+            Certificates: CertificateSettings.FromConfig(mesh, fullDataDirectory, fullCertificateDirectory),
+            Mesh: MeshSettings.FromConfig(mesh));
     }
 }
 

@@ -3,11 +3,15 @@ using Akka.Actor;
 
 namespace Mesh.Actors.Signaling;
 
-/// <summary>Registered clients by clientId, by callsign and by connection; owned by one presence actor.</summary>
+/// <summary>
+/// Every visible client of the mesh by clientId, by callsign and by connection; owned by one presence
+/// actor. Local clients (connection actors on this node) are the ones told about joins and leaves.
+/// </summary>
 public sealed class PresenceDirectory
 {
     private readonly Dictionary<string, (PeerInfo Peer, IActorRef Connection)> byId = new(StringComparer.Ordinal);
     private readonly Dictionary<IActorRef, string> idByConnection = [];
+    private readonly HashSet<IActorRef> localConnections = [];
     // The latest registration of a callsign wins: a station that reconnects is reached at once.
     private readonly Dictionary<string, string> latestIdByCallsign = new(StringComparer.OrdinalIgnoreCase);
     // Relays sent by each registered connection, for the operator's top talkers.
@@ -15,21 +19,30 @@ public sealed class PresenceDirectory
 
     public int Count => byId.Count;
 
-    public IEnumerable<IActorRef> Connections => idByConnection.Keys;
+    public int LocalCount => localConnections.Count;
+
+    /// <summary>The registered connection actors on this node.</summary>
+    public IEnumerable<IActorRef> LocalConnections => localConnections;
 
     public string? IdOf(IActorRef connection) => idByConnection.GetValueOrDefault(connection);
 
-    public void Add(PeerInfo peer, IActorRef connection)
+    public void Add(PeerInfo peer, IActorRef connection, bool local)
     {
         byId[peer.Id] = (peer, connection);
         idByConnection[connection] = peer.Id;
+        if (local) localConnections.Add(connection);
         if (peer.Callsign != Callsign.Guest) latestIdByCallsign[peer.Callsign] = peer.Id;
     }
 
-    public PeerInfo? Remove(IActorRef connection)
+    public PeerInfo? Remove(IActorRef connection) =>
+        idByConnection.TryGetValue(connection, out var id) ? RemoveById(id) : null;
+
+    public PeerInfo? RemoveById(string id)
     {
-        relaysByConnection.Remove(connection);
-        if (!idByConnection.Remove(connection, out var id) || !byId.Remove(id, out var entry)) return null;
+        if (!byId.Remove(id, out var entry)) return null;
+        idByConnection.Remove(entry.Connection);
+        localConnections.Remove(entry.Connection);
+        relaysByConnection.Remove(entry.Connection);
         if (latestIdByCallsign.TryGetValue(entry.Peer.Callsign, out var latest) && latest == id)
         {
             latestIdByCallsign.Remove(entry.Peer.Callsign);

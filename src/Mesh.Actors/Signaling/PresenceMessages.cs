@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Mesh.Actors.Mesh;
 
 namespace Mesh.Actors.Signaling;
 
@@ -51,11 +52,18 @@ public static class Presence
 
     public sealed record PeerList(IReadOnlyList<PeerInfo> Peers);
 
-    public sealed record Deliver(byte[] Frame);
+    /// <summary>A relayed frame for the target's connection actor; crosses nodes when the target is elsewhere.</summary>
+    public sealed record Deliver(byte[] Frame) : IMeshMessage;
 
     public sealed record RelayRefused(SignalingError Error);
 
     public sealed record Statistics(int Connected, int Registered);
 
     public sealed record TopTalkers(IReadOnlyList<Talker> Talkers);
+}
+
+/// <summary>A registered client as the mesh sees it: replicated to every node, so any node can relay to it.</summary>
+public sealed record PresenceEntry(string ClientId, string Callsign, bool HasLicense, IActorRef Connection) : IMeshMessage
+{
+    public PeerInfo Peer => new(ClientId, Callsign, HasLicense);
 }

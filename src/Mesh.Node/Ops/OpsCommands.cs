@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Mesh.Actors.Certificates;
 using Mesh.Actors.Discovery;
+using Mesh.Actors.Mesh;
 using Mesh.Actors.Signaling;
 using Mesh.Node.Runtime;
 
@@ -37,7 +38,7 @@ public sealed class OpsCommands(MeshRuntime runtime, ILogger<OpsCommands> log)
             {
                 ("cluster", "show") => OpsReply.Success(Describe(cluster)),
                 ("cluster", "leader") => OpsReply.Success(new { leader = cluster.State.Leader?.ToString() }),
-                ("cluster", "join") => WithAddress(request, address => Join(cluster, address)),
+                ("cluster", "join") => WithAddress(request, address => Join(incarnation, cluster, address)),
                 ("cluster", "leave") => request.Args.Count == 0 ? Leave(cluster, cluster.SelfAddress) : WithAddress(request, address => Leave(cluster, address)),
                 ("cluster", "down") => WithAddress(request, address => Down(cluster, address)),
                 ("cluster", "down-unreachable") => DownUnreachable(cluster),
@@ -75,35 +76,25 @@ public sealed class OpsCommands(MeshRuntime runtime, ILogger<OpsCommands> log)
         };
     }
 
-    private OpsReply Join(Cluster cluster, Address address)
+    private OpsReply Join(Incarnation incarnation, Cluster cluster, Address address)
     {
-        var members = cluster.State.Members;
-        var isMember = members.Any(m => m.UniqueAddress.Equals(cluster.SelfUniqueAddress));
-        if (!isMember)
-        {
-            cluster.Join(address);
-            log.LogInformation("Operator asked to join {Address}", address);
-            return OpsReply.Success(new { address = address.ToString(), action = "joining" });
-        }
-
-        if (members.Count > 1)
+        var members = cluster.State.Members.Count;
+        if (members > 1)
         {
             return OpsReply.Failure(OpsErrors.AlreadyInCluster,
-                $"This node is in a cluster of {members.Count} members; leave it first (meshctl cluster leave), then join {address}.");
+                $"This node is in a cluster of {members} members; leave it first (meshctl cluster leave), then join {address}.");
         }
 
-        // A node alone in its own cluster cannot join another one: it leaves, and the supervisor's next
-        // incarnation joins the address instead of forming a cluster of one again.
-        runtime.JoinTarget = address;
-        cluster.Leave(cluster.SelfAddress);
-        log.LogInformation("Operator asked to join {Address}; leaving this node's own cluster to re-form there", address);
-        return OpsReply.Success(new { address = address.ToString(), action = "reforming" });
+        if (!incarnation.Registry.TryGet<ClusterJoinActor>(out var joinPolicy)) return NotAvailable("cluster join");
+        // The join policy joins at once, or, for a node alone in its own cluster, leaves it and re-forms there.
+        joinPolicy.Tell(new ClusterJoin.JoinNode(address));
+        log.LogInformation("Operator asked to join {Address}", address);
+        return OpsReply.Success(new { address = address.ToString(), action = members == 0 ? "joining" : "reforming" });
     }
 
     private OpsReply Leave(Cluster cluster, Address address)
     {
         if (!IsMember(cluster, address)) return UnknownMember(address);
-        if (address.Equals(cluster.SelfAddress)) runtime.JoinTarget = null;
         cluster.Leave(address);
         log.LogInformation("Operator asked {Address} to leave the cluster", address);
         return OpsReply.Success(new { address = address.ToString(), action = "leaving" });

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
 using Akka.Hosting;
+using Mesh.Actors.Mesh;
 using Mesh.Actors.Node;
 using Mesh.Actors.Signaling;
 
@@ -16,6 +17,7 @@ public sealed class ActorSystemSupervisor(
     NodeConfiguration configuration,
     NodeIdentity identity,
     MeshRuntime runtime,
+    ClusterJoinHints joinHints,
     ILoggerFactory loggerFactory,
     IHostApplicationLifetime lifetime) : BackgroundService
 {
@@ -72,7 +74,7 @@ public sealed class ActorSystemSupervisor(
                     loggers.ClearLoggers();
                     loggers.AddLoggerFactory();
                 });
-            MeshActorSystem.AddFeatures(akka, settings, identity);
+            MeshActorSystem.AddFeatures(akka, settings, identity, joinHints);
         });
 
         var host = builder.Build();
@@ -81,16 +83,6 @@ public sealed class ActorSystemSupervisor(
         var system = host.Services.GetRequiredService<ActorSystem>();
         var registry = host.Services.GetRequiredService<ActorRegistry>();
         var cluster = Cluster.Get(system);
-        if (runtime.JoinTarget is { } joinTarget)
-        {
-            cluster.Join(joinTarget);
-        }
-        else if (cluster.Settings.SeedNodes.Count == 0)
-        {
-            // No seed list: a lone node is a cluster of one until discovery or an operator joins it to others.
-            cluster.Join(cluster.SelfAddress);
-        }
-
         runtime.Set(new Incarnation(system, registry, DateTimeOffset.UtcNow));
         log.LogInformation("Actor system {Address} started", cluster.SelfAddress);
         return system;

@@ -1,6 +1,7 @@
 using Akka.Hosting;
 using Mesh.Actors.Certificates;
 using Mesh.Actors.Discovery;
+using Mesh.Actors.Mesh;
 using Mesh.Actors.Node;
 using Mesh.Actors.Signaling;
 
@@ -11,8 +12,9 @@ public static class MeshActorSystem
 {
     public const string Name = "mesh";
 
-    public static void AddFeatures(AkkaConfigurationBuilder akka, NodeSettings settings, NodeIdentity identity)
+    public static void AddFeatures(AkkaConfigurationBuilder akka, NodeSettings settings, NodeIdentity identity, ClusterJoinHints joinHints)
     {
+        akka.AddMesh(settings.Mesh, identity, joinHints);
         // The certificate authority registers itself as signaling's license verifier, so it comes first.
         akka.AddNodeStorage(settings.Certificates.DatabasePath)
             .AddCertificateAuthority(settings.Certificates);

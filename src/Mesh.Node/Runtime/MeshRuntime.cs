@@ -13,21 +13,10 @@ public sealed record Incarnation(ActorSystem System, ActorRegistry Registry, Dat
 public sealed class MeshRuntime
 {
     private volatile Incarnation? current;
-    private Address? joinTarget;
 
     public Incarnation? Current => current;
 
     public DateTimeOffset ProcessStarted { get; } = DateTimeOffset.UtcNow;
-
-    /// <summary>
-    /// A cluster an operator told this node to join (meshctl cluster join). A node already in a
-    /// cluster cannot join another, so it leaves and every later incarnation joins this address.
-    /// </summary>
-    public Address? JoinTarget
-    {
-        get => Volatile.Read(ref joinTarget);
-        set => Volatile.Write(ref joinTarget, value);
-    }
 
     internal void Set(Incarnation? incarnation) => current = incarnation;
 }

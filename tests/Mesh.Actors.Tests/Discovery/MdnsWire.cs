@@ -15,7 +15,7 @@ internal static class MdnsWire
 
     public static readonly IPAddress NodeAddress = IPAddress.Parse("10.77.0.2");
 
-    public static Mesh.Actors.Discovery.LocalNode Station(string? callsign = null) => new(
+    public static global::Mesh.Actors.Discovery.LocalNode Station(string? callsign = null) => new(
         NodeId: "0123456789abcdef",
         Callsign: callsign,
         Version: "0.1.0-dev",

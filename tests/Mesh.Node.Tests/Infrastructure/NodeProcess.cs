@@ -127,6 +127,14 @@ public sealed partial class NodeProcess : IAsyncDisposable
     /// <summary>SIGKILL: no shutdown at all, as a crash or power cut.</summary>
     public void Kill() => Signals.Send(process.Id, Signals.KillNow);
 
+    /// <summary>SIGSTOP: the process stops answering anything, as a node behind a dead link would.</summary>
+    public void Freeze() => Signals.Send(process.Id, Signals.Stop);
+
+    /// <summary>SIGCONT after <see cref="Freeze"/>.</summary>
+    public void Thaw() => Signals.Send(process.Id, Signals.Continue);
+
+    public bool HasExited => process.HasExited;
+
     public async Task<int> WaitForExitAsync(TimeSpan within)
     {
         await process.WaitForExitAsync().WaitAsync(within);

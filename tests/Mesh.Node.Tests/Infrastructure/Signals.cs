@@ -7,6 +7,8 @@ public static partial class Signals
     public const int Interrupt = 2;
     public const int Terminate = 15;
     public const int KillNow = 9;
+    public const int Stop = 19;
+    public const int Continue = 18;
 
     public static void Send(int processId, int signal)
     {
