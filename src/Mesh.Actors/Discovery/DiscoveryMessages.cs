@@ -79,7 +79,7 @@ public static class PeerDirectoryQueries
 }
 
 /// <summary>
-/// Published on the ActorSystem's EventStream, for whoever joins clusters: a peer answered its
+/// Published on the ActorSystem's EventStream, where the mesh's join policy hears it: a peer answered its
 /// /api/info for the first time. `AkkaAddress` is null when no source told it (a manual peer whose
 /// /api/info has no `akkaAddress`).
 /// </summary>
@@ -89,7 +89,7 @@ public sealed record PeerDiscovered(
     string Endpoint,
     string? Callsign,
     IReadOnlyList<string> Capabilities,
-    DiscoveryMethod Method);
+    DiscoveryMethod Method) : Mesh.IClusterPeerSighting;
 
 /// <summary>Published on the EventStream when a peer is gone (goodbye, TTL, failed probes).</summary>
 public sealed record PeerLost(string? NodeId, string? AkkaAddress, string Endpoint, string Reason);

@@ -58,6 +58,35 @@ public sealed class LocalDiscoveryTests : IDisposable
     }
 
     [Fact]
+    public async Task Three_nodes_with_no_seed_that_see_each_other_form_one_cluster()
+    {
+        var lab = Lab(3);
+        var nodes = lab.Hosts.Select(h => StartNode(h, "discovery.probe-interval = 1s")).ToList();
+        foreach (var node in nodes) await node.WaitUntilReadyAsync(Ready);
+
+        foreach (var node in nodes)
+        {
+            await Eventually(async () => await UpMembersAsync(node) == 3, TimeSpan.FromSeconds(60),
+                () => $"{node.Endpoint} sees {UpMembersAsync(node).Result} members up; log:\n{node.Log}");
+        }
+    }
+
+    private static async Task<int> UpMembersAsync(MeshNodeProcess node)
+    {
+        try
+        {
+            using var response = await node.GetAsync("/api/mesh");
+            if (!response.IsSuccessStatusCode) return 0;
+            using var mesh = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            return mesh.RootElement.GetProperty("members").EnumerateArray().Count(m => m.GetProperty("status").GetString() == "up");
+        }
+        catch (HttpRequestException)
+        {
+            return 0;
+        }
+    }
+
+    [Fact]
     public async Task A_discovered_peer_is_confirmed_and_carries_its_akka_address()
     {
         var lab = Lab(2);
