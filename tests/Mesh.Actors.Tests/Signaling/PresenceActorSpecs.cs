@@ -9,7 +9,20 @@ public sealed class PresenceActorSpecs : TestKit
 {
     private readonly IActorRef presence;
 
-    public PresenceActorSpecs() => presence = Sys.ActorOf(PresenceActor.Props(peerListLimit: 2));
+    // Presence publishes through Distributed Data, so even one node is a cluster: of itself.
+    private const string SingleNodeCluster = """
+        akka.actor.provider = cluster
+        akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
+        akka.cluster.distributed-data.durable.keys = []
+        """;
+
+    public PresenceActorSpecs() : base(SingleNodeCluster)
+    {
+        var cluster = Akka.Cluster.Cluster.Get(Sys);
+        cluster.Join(cluster.SelfAddress);
+        AwaitCondition(() => cluster.SelfMember.Status == Akka.Cluster.MemberStatus.Up, TimeSpan.FromSeconds(10));
+        presence = Sys.ActorOf(PresenceActor.Props(peerListLimit: 2));
+    }
 
     [Fact]
     public void A_new_client_gets_the_others_and_the_others_hear_it_joined()
