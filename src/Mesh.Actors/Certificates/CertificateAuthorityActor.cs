@@ -3,6 +3,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
+using Mesh.Actors.Node;
 using Mesh.Actors.Signaling;
 
 namespace Mesh.Actors.Certificates;
@@ -46,6 +47,7 @@ public sealed class CertificateAuthorityActor : ReceivePersistentActor
         Recover<RecoveryCompleted>(_ =>
         {
             RebuildValidator();
+            PublishOwnership();
             _log.Info("Certificate authority {PersistenceId} recovered: {Phase}, {Certificates} certificates, {Blacklisted} blacklisted",
                 PersistenceId, _state.Phase, _state.Certificates.Count, _state.Blacklist.Count);
         });
@@ -75,6 +77,11 @@ public sealed class CertificateAuthorityActor : ReceivePersistentActor
         Command<AddCertificate>(command => Decide(_state.Handle(command, DecisionContext())));
         Command<BlacklistCertificate>(command => Decide(_state.Handle(command, DecisionContext())));
 
+        Command<NodeOwnershipRequested>(_ =>
+        {
+            _published = null;
+            PublishOwnership();
+        });
         Command<GetNodeCsr>(_ => Sender.Tell(new NodeCsr(_nodeCsr ??= _nodeKey.CreateSigningRequestPem())));
         Command<GetAuthorityStatus>(_ => Sender.Tell(_state.Status(DecisionContext())));
         Command<ListCertificates>(_ => Sender.Tell(_state.List(DecisionContext())));
@@ -92,6 +99,14 @@ public sealed class CertificateAuthorityActor : ReceivePersistentActor
     }
 
     public override string PersistenceId { get; }
+
+    private NodeOwnershipChanged? _published;
+
+    protected override void PreStart()
+    {
+        base.PreStart();
+        Context.System.EventStream.Subscribe(Self, typeof(NodeOwnershipRequested));
+    }
 
     public static Props Props(CertificateSettings settings, NodeKey nodeKey, IReadOnlyList<TrustedRoot> configuredRoots, TimeProvider? time = null) =>
         Akka.Actor.Props.Create(() => new CertificateAuthorityActor(settings, nodeKey, configuredRoots, time ?? TimeProvider.System));
@@ -126,13 +141,26 @@ public sealed class CertificateAuthorityActor : ReceivePersistentActor
             if (persisted is CertificateBlacklisted blacklisted)
                 _log.Info("Certificate {Fingerprint} blacklisted: {Reason}", blacklisted.Fingerprint, blacklisted.Reason);
             if (--remaining == 0)
+            {
                 replyTo.Tell(decision.Reply);
+                PublishOwnership();
+            }
             if (++_eventsSinceSnapshot >= _settings.SnapshotEvery)
             {
                 SaveSnapshot(_durable);
                 _eventsSinceSnapshot = 0;
             }
         });
+    }
+
+    /// <summary>Tells presence (HELLO's serverOwner) and mDNS (instance name, caps) when the owner or the right to issue changes.</summary>
+    private void PublishOwnership()
+    {
+        var status = _state.Status(DecisionContext());
+        var ownership = new NodeOwnershipChanged(status.Owner, status.CanIssue);
+        if (ownership == _published) return;
+        _published = ownership;
+        Context.System.EventStream.Publish(ownership);
     }
 
     private void RebuildValidator() =>

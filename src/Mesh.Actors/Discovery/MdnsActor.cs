@@ -8,6 +8,7 @@ using Akka;
 using Akka.Actor;
 using Akka.Event;
 using Makaretu.Dns;
+using Mesh.Actors.Node;
 
 namespace Mesh.Actors.Discovery;
 
@@ -55,6 +56,9 @@ public sealed class MdnsActor : ReceiveActor, IWithTimers
         _directory = directory;
 
         Receive<MdnsCommands.UpdateLocalNode>(OnUpdate);
+        // Claimed or made a CA: announce the new name and caps at once (RFC 6762 §8.4).
+        Receive<NodeOwnershipChanged>(ownership => OnUpdate(new MdnsCommands.UpdateLocalNode(
+            _node with { Callsign = ownership.Owner, Capabilities = ownership.Capabilities })));
         Receive<QueryArrived>(OnQuery);
         Receive<ResponseArrived>(OnResponse);
         Receive<UnreadablePacket>(m => _log.Debug("Ignored an unreadable mDNS packet: {Why}", m.Why));
@@ -72,6 +76,8 @@ public sealed class MdnsActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
+        Context.System.EventStream.Subscribe(Self, typeof(NodeOwnershipChanged));
+        Context.System.EventStream.Publish(NodeOwnershipRequested.Instance);
         if (_node.AkkaAddress is null && ((ExtendedActorSystem)Context.System).Provider.DefaultAddress is { HasGlobalScope: true } address)
             _node = _node with { AkkaAddress = address.ToString() };
 

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.DistributedData;
 using Akka.Event;
+using Mesh.Actors.Node;
 
 namespace Mesh.Actors.Signaling;
 
@@ -37,7 +38,7 @@ public sealed class PresenceActor : ReceiveActor
         Receive<Presence.Register>(Register);
         Receive<Presence.Relay>(Relay);
         Receive<Presence.ListPeers>(_ => Sender.Tell(new Presence.PeerList(directory.Peers(peerListLimit, directory.IdOf(Sender)))));
-        Receive<Presence.SetServerOwner>(owner => serverOwner = owner.Owner);
+        Receive<NodeOwnershipChanged>(ownership => serverOwner = ownership.Owner);
         Receive<Presence.GetStatistics>(_ => Sender.Tell(new Presence.Statistics(connections.Count, directory.Count)));
         Receive<Presence.GetTopTalkers>(query => Sender.Tell(new Presence.TopTalkers(directory.TopTalkers(query.Limit))));
         Receive<Terminated>(terminated => Leave(terminated.ActorRef));
@@ -63,9 +64,13 @@ public sealed class PresenceActor : ReceiveActor
     /// <summary>The Distributed Data key under which a node incarnation publishes its registered clients.</summary>
     public static LWWDictionaryKey<string, PresenceEntry> KeyOf(UniqueAddress node) => new($"presence:{node.Address}#{node.Uid}");
 
-    protected override void PreStart() =>
+    protected override void PreStart()
+    {
+        Context.System.EventStream.Subscribe(Self, typeof(NodeOwnershipChanged));
+        Context.System.EventStream.Publish(NodeOwnershipRequested.Instance);
         cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
             typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
+    }
 
     protected override void PostStop() => cluster.Unsubscribe(Self);
 

@@ -22,9 +22,7 @@ public static class Presence
         public static readonly ListPeers Instance = new();
     }
 
-    // Commands from the rest of the node.
-    public sealed record SetServerOwner(string? Owner);
-
+    // Queries from the rest of the node.
     public sealed record GetStatistics
     {
         public static readonly GetStatistics Instance = new();

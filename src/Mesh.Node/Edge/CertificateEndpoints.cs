@@ -3,6 +3,7 @@ using System.Text.Json;
 using Akka.Actor;
 using Microsoft.AspNetCore.Http.Features;
 using Mesh.Actors.Certificates;
+using Mesh.Actors.Node;
 using Mesh.Node.Runtime;
 
 namespace Mesh.Node.Edge;
@@ -53,7 +54,7 @@ public static class CertificateEndpoints
                 if (reply is not NodeCertificateAccepted accepted)
                     return Refused(reply);
                 var status = await authority.Ask<AuthorityStatus>(GetAuthorityStatus.Instance, AskTimeout);
-                return Results.Json(new { fingerprint = accepted.Fingerprint, capabilities = NodeCapabilities.Of(status) });
+                return Results.Json(new { fingerprint = accepted.Fingerprint, capabilities = NodeCapabilities.Of(status.CanIssue) });
             }));
 
         endpoints.MapGet("/api/certificates", (MeshRuntime runtime) =>

@@ -40,7 +40,7 @@ public static class StatusEndpoints
             if (runtime.Current?.Registry.TryGet<CertificateAuthority>(out var authority) != true) return ErrorResults.NodeStarting();
             var ca = await authority!.Ask<AuthorityStatus>(GetAuthorityStatus.Instance, AskTimeout);
             var endpoint = PublicEndpoint(request, settings);
-            var capabilities = NodeCapabilities.Of(ca);
+            var capabilities = NodeCapabilities.Of(ca.CanIssue);
             return Results.Json(new
             {
                 type = "mesh-node",

@@ -71,6 +71,21 @@ public sealed class LocalDiscoveryTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_node_that_is_claimed_is_announced_again_under_its_owners_callsign()
+    {
+        var lab = Lab(2);
+        var (a, b) = (StartNode(lab.Hosts[0]), StartNode(lab.Hosts[1]));
+        await a.WaitUntilReadyAsync(Ready);
+        await b.WaitUntilReadyAsync(Ready);
+        await Eventually(async () => (await a.LocalServerEndpointsAsync()).Contains(b.Endpoint), ProtocolBound, () => a.Log);
+
+        await Infrastructure.NodeOwner.ClaimAsync(lab.Hosts[1].HttpClient(), new Uri(b.Endpoint), "K1OWN");
+
+        await Eventually(async () => (await a.LocalServerCallsignsAsync()).Contains("K1OWN"), ProtocolBound,
+            () => $"{a.Endpoint} lists {string.Join(", ", a.LocalServerCallsignsAsync().Result)}; log:\n{a.Log}");
+    }
+
     private static async Task<int> UpMembersAsync(MeshNodeProcess node)
     {
         try

@@ -97,6 +97,11 @@ public sealed class MeshNodeProcess : IDisposable
     public async Task<IReadOnlyList<string>> LocalServerEndpointsAsync() =>
         (await GetCheckedAsync("/api/local-servers")).GetProperty("servers").EnumerateArray().Select(s => s.GetProperty("endpoint").GetString()!).ToList();
 
+    /// <summary>The callsigns in GET /api/local-servers (null for unclaimed nodes left out).</summary>
+    public async Task<IReadOnlyList<string>> LocalServerCallsignsAsync() =>
+        (await GetCheckedAsync("/api/local-servers")).GetProperty("servers").EnumerateArray()
+            .Select(s => s.GetProperty("callsign")).Where(c => c.ValueKind == JsonValueKind.String).Select(c => c.GetString()!).ToList();
+
     private async Task<JsonElement> GetCheckedAsync(string path)
     {
         using var response = await _http.GetAsync(Endpoint + path);

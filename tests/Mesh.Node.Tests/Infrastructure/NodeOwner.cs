@@ -12,16 +12,18 @@ namespace Mesh.Node.Tests.Infrastructure;
 /// </summary>
 public static class NodeOwner
 {
-    public static async Task<string> ClaimAsync(NodeProcess node, string callsign = "W1AW")
+    public static Task<string> ClaimAsync(NodeProcess node, string callsign = "W1AW") => ClaimAsync(node.Http, node.BaseUri, callsign);
+
+    public static async Task<string> ClaimAsync(HttpClient http, Uri node, string callsign = "W1AW")
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={callsign}", key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 2, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.DigitalSignature, true));
         using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
-        var nonce = (await node.GetJsonAsync("/api/claim-challenge")).GetProperty("nonce").GetString()!;
+        var nonce = (await http.GetFromJsonAsync<JsonElement>(new Uri(node, "/api/claim-challenge"))).GetProperty("nonce").GetString()!;
 
-        using var response = await node.Http.PostAsJsonAsync(new Uri(node.BaseUri, "/api/claim-station"), new
+        using var response = await http.PostAsJsonAsync(new Uri(node, "/api/claim-station"), new
         {
             certificate = certificate.ExportCertificatePem(),
             chain = Array.Empty<string>(),

@@ -112,6 +112,21 @@ public sealed class SignalingRelayTests(NodeFixture node) : IClassFixture<NodeFi
         Assert.EndsWith("/ws/signal", status.GetProperty("signaling").GetProperty("url").GetString());
     }
 
+    [Fact]
+    public async Task Once_the_node_is_claimed_hello_and_registered_name_its_owner()
+    {
+        await using var claimed = await NodeProcess.StartAsync();
+        await using var before = await SignalClient.ConnectAsync(claimed.SignalUri);
+        Assert.Null(before.Hello!["serverOwner"]?.GetValue<string>());
+
+        await NodeOwner.ClaimAsync(claimed, "K1OWN");
+        await using var after = await SignalClient.ConnectAsync(claimed.SignalUri);
+        await after.SendAsync(new { type = "REGISTER", callsign = "GUEST" });
+
+        Assert.Equal("K1OWN", after.Hello!["serverOwner"]!.GetValue<string>());
+        Assert.Equal("K1OWN", (await after.ExpectAsync("REGISTERED"))["serverOwner"]!.GetValue<string>());
+    }
+
     internal static JsonObject Offer(string target) => new()
     {
         ["type"] = "OFFER",
