@@ -60,7 +60,8 @@ public static class DiscoveryEndpoints
         return endpoints;
     }
 
-    private static object ToJson(PeerView peer) => new
+    /// <summary>A peer as GET /api/peers and meshctl show it.</summary>
+    public static object ToJson(PeerView peer) => new
     {
         endpoint = peer.Endpoint,
         callsign = peer.Callsign,

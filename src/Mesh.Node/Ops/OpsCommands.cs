@@ -138,20 +138,7 @@ public sealed class OpsCommands(MeshRuntime runtime, ILogger<OpsCommands> log)
     {
         if (!incarnation.Registry.TryGet<PeerDirectoryActor>(out var directory)) return NotAvailable("peers");
         var peers = await directory.Ask<PeerDirectoryReplies.Peers>(PeerDirectoryQueries.GetPeers.Instance, AskTimeout);
-        return OpsReply.Success(new
-        {
-            peers = peers.Items.Select(p => new
-            {
-                endpoint = p.Endpoint,
-                callsign = p.Callsign,
-                nodeId = p.NodeId,
-                discoveryMethod = p.DiscoveryMethod.ToWire(),
-                confirmed = p.Confirmed,
-                quality = p.Quality,
-                lastContact = p.LastContact,
-                akkaAddress = p.AkkaAddress,
-            }).ToArray(),
-        });
+        return OpsReply.Success(new { peers = peers.Items.Select(Edge.DiscoveryEndpoints.ToJson).ToArray() });
     }
 
     private static async Task<OpsReply> CertificatesAsync(Incarnation incarnation)
