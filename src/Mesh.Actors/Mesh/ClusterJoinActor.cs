@@ -5,11 +5,10 @@ using Akka.Event;
 namespace Mesh.Actors.Mesh;
 
 /// <summary>
-/// The joining policy. With seed nodes configured Akka joins them and this actor only acts on
-/// sightings while the node is alone. Without seeds the node forms a cluster of one after
-/// <c>formAloneAfter</c> unless a peer is seen first, then joins that peer. A lone node that sees a
-/// peer with a lower address gives its cluster of one up and re-forms into the peer's (the rule is
-/// deterministic, so two lone nodes never both yield); a node with company never yields to a sighting.
+/// The joining policy. With seed nodes configured Akka joins them. Without seeds the node forms a
+/// cluster of one after <c>formAloneAfter</c> unless a peer is seen first, then joins that peer. A
+/// node that sees a peer outside its cluster with an address lower than its cluster's leader gives
+/// its cluster up and re-forms into the peer's (the rule is deterministic, so two sides never both yield).
 /// </summary>
 public sealed class ClusterJoinActor : ReceiveActor, IWithTimers
 {
@@ -78,9 +77,11 @@ public sealed class ClusterJoinActor : ReceiveActor, IWithTimers
             return;
         }
 
-        var alone = cluster.State.Members.Count(m => m.Status is MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Joining) <= 1;
-        if (!alone && !operatorRequest) return;
-        if (!operatorRequest && string.CompareOrdinal(peer.ToString(), cluster.SelfAddress.ToString()) > 0) return;
+        // Akka's leader is the lowest address of its cluster, so "a peer below our leader" names the
+        // cluster to move into; the cluster holding the lowest address never moves, and every other
+        // node that sees one of its members joins it, so no two clusters stay apart while they see each other.
+        var ourLeader = cluster.State.Leader ?? cluster.SelfAddress;
+        if (!operatorRequest && Member.AddressOrdering.Compare(peer, ourLeader) >= 0) return;
 
         // A member cannot switch clusters: leave this one; the next incarnation joins the peer.
         log.Info("Giving up this cluster to join {Peer}", peer);

@@ -20,7 +20,7 @@ public sealed class ClusterJoinSpecs() : Akka.TestKit.Xunit2.TestKit(MeshSpec.No
         first.ActorOf(ClusterJoinActor.Props(firstHints, TimeSpan.Zero), "cluster-join");
         second.ActorOf(ClusterJoinActor.Props(secondHints, TimeSpan.Zero), "cluster-join");
         await AwaitConditionAsync(() => Task.FromResult(IsAloneAndUp(first) && IsAloneAndUp(second)), TimeSpan.FromSeconds(15));
-        var (lower, higher, higherHints) = string.CompareOrdinal(Address(first), Address(second)) < 0
+        var (lower, higher, higherHints) = Member.AddressOrdering.Compare(Cluster.Get(first).SelfAddress, Cluster.Get(second).SelfAddress) < 0
             ? (first, second, secondHints)
             : (second, first, firstHints);
 

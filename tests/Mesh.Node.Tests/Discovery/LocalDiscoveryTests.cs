@@ -72,6 +72,26 @@ public sealed class LocalDiscoveryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_cluster_of_two_that_sees_a_node_with_a_lower_address_moves_into_its_cluster()
+    {
+        var lab = Lab(3);
+        // Hosts get rising addresses: the last two form a cluster of their own before the first starts.
+        var (second, third) = (StartNode(lab.Hosts[1], "discovery.probe-interval = 1s"), StartNode(lab.Hosts[2], "discovery.probe-interval = 1s"));
+        await second.WaitUntilReadyAsync(Ready);
+        await third.WaitUntilReadyAsync(Ready);
+        await Eventually(async () => await UpMembersAsync(second) == 2, TimeSpan.FromSeconds(60), () => second.Log);
+
+        var first = StartNode(lab.Hosts[0], "discovery.probe-interval = 1s");
+        await first.WaitUntilReadyAsync(Ready);
+
+        foreach (var node in new[] { first, second, third })
+        {
+            await Eventually(async () => await UpMembersAsync(node) == 3, TimeSpan.FromSeconds(60),
+                () => $"{node.Endpoint} sees {UpMembersAsync(node).Result} members up; log:\n{node.Log}");
+        }
+    }
+
+    [Fact]
     public async Task A_node_that_is_claimed_is_announced_again_under_its_owners_callsign()
     {
         var lab = Lab(2);
