@@ -8,7 +8,8 @@ namespace Mesh.Actors.Signaling;
 
 /// <summary>
 /// Knows every connection on this node and every registered client of the mesh, resolves relay
-/// targets (clientId or callsign) and tells local registered clients who joins and leaves.
+/// targets (clientId or callsign) and tells local registered clients who joins and leaves (those
+/// that did not register with peerEvents false).
 /// Each node publishes its own clients under its own Distributed Data key (one writer per key, so
 /// no conflicts) and subscribes to the keys of the other members; a node that becomes unreachable
 /// hides its clients at once, and a removed node's key is deleted.
@@ -77,7 +78,7 @@ public sealed class PresenceActor : ReceiveActor
     private void Register(Presence.Register register)
     {
         var peers = directory.Peers(peerListLimit, exceptId: null);
-        directory.Add(register.Peer, Sender, local: true);
+        directory.Add(register.Peer, Sender, local: true, register.PeerEvents);
         Sender.Tell(new Presence.Registered(peers, serverOwner));
         TellLocalClients(new Presence.PeerJoined(register.Peer), except: Sender);
         var entry = new PresenceEntry(register.Peer.Id, register.Peer.Callsign, register.Peer.HasLicense, Sender);
@@ -176,7 +177,7 @@ public sealed class PresenceActor : ReceiveActor
 
     private void TellLocalClients(object message, IActorRef? except)
     {
-        foreach (var local in directory.LocalConnections)
+        foreach (var local in directory.PeerEventSubscribers)
         {
             if (!local.Equals(except)) local.Tell(message);
         }

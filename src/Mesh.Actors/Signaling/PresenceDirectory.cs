@@ -12,6 +12,8 @@ public sealed class PresenceDirectory
     private readonly Dictionary<string, (PeerInfo Peer, IActorRef Connection)> byId = new(StringComparer.Ordinal);
     private readonly Dictionary<IActorRef, string> idByConnection = [];
     private readonly HashSet<IActorRef> localConnections = [];
+    // The local clients that asked for PEER_JOINED/PEER_LEFT (REGISTER's peerEvents, true unless said).
+    private readonly HashSet<IActorRef> peerEventSubscribers = [];
     // The latest registration of a callsign wins: a station that reconnects is reached at once.
     private readonly Dictionary<string, string> latestIdByCallsign = new(StringComparer.OrdinalIgnoreCase);
     // Relays sent by each registered connection, for the operator's top talkers.
@@ -21,16 +23,18 @@ public sealed class PresenceDirectory
 
     public int LocalCount => localConnections.Count;
 
-    /// <summary>The registered connection actors on this node.</summary>
-    public IEnumerable<IActorRef> LocalConnections => localConnections;
+    /// <summary>The registered connection actors on this node that are told who joins and leaves.</summary>
+    public IEnumerable<IActorRef> PeerEventSubscribers => peerEventSubscribers;
 
     public string? IdOf(IActorRef connection) => idByConnection.GetValueOrDefault(connection);
 
-    public void Add(PeerInfo peer, IActorRef connection, bool local)
+    /// <param name="peerEvents">for a local client: whether it is told who joins and leaves</param>
+    public void Add(PeerInfo peer, IActorRef connection, bool local, bool peerEvents = false)
     {
         byId[peer.Id] = (peer, connection);
         idByConnection[connection] = peer.Id;
         if (local) localConnections.Add(connection);
+        if (local && peerEvents) peerEventSubscribers.Add(connection);
         if (peer.Callsign != Callsign.Guest) latestIdByCallsign[peer.Callsign] = peer.Id;
     }
 
@@ -42,6 +46,7 @@ public sealed class PresenceDirectory
         if (!byId.Remove(id, out var entry)) return null;
         idByConnection.Remove(entry.Connection);
         localConnections.Remove(entry.Connection);
+        peerEventSubscribers.Remove(entry.Connection);
         relaysByConnection.Remove(entry.Connection);
         if (latestIdByCallsign.TryGetValue(entry.Peer.Callsign, out var latest) && latest == id)
         {

@@ -12,7 +12,8 @@ public static class Presence
         public static readonly Connect Instance = new();
     }
 
-    public sealed record Register(PeerInfo Peer);
+    /// <param name="PeerEvents">false: the client is not told who joins and leaves (REGISTER's peerEvents)</param>
+    public sealed record Register(PeerInfo Peer, bool PeerEvents = true);
 
     /// <param name="Frame">the *_RECEIVED frame, built once by the sender</param>
     public sealed record Relay(string Target, byte[] Frame);

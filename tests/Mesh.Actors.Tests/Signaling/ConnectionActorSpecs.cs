@@ -48,6 +48,25 @@ public sealed class ConnectionActorSpecs : TestKit
     }
 
     [Fact]
+    public void Register_asks_presence_for_peer_events_unless_the_client_turns_them_off()
+    {
+        Send("""{"type":"REGISTER","callsign":"GUEST","peerEvents":false}""");
+
+        Assert.False(presence.ExpectMsg<Presence.Register>().PeerEvents);
+    }
+
+    [Fact]
+    public void A_register_with_a_peer_events_value_that_is_not_a_boolean_is_refused_and_nothing_is_registered()
+    {
+        Send("""{"type":"REGISTER","callsign":"GUEST","peerEvents":"no"}""");
+
+        var error = NextFrame();
+        Assert.Equal("INVALID_MESSAGE", error.GetProperty("error").GetString());
+        Assert.Equal("REGISTER", error.GetProperty("inReplyTo").GetString());
+        presence.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
     public void Register_with_a_certificate_is_licensed_only_after_the_verifier_agrees()
     {
         connection.Tell(new Presence.Welcome(null), presence.Ref);
@@ -59,7 +78,9 @@ public sealed class ConnectionActorSpecs : TestKit
         presence.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
         verifier.Reply(new License.Verified("K1ABC"));
 
-        Assert.True(presence.ExpectMsg<Presence.Register>().Peer.HasLicense);
+        var register = presence.ExpectMsg<Presence.Register>();
+        Assert.True(register.Peer.HasLicense);
+        Assert.True(register.PeerEvents);
     }
 
     [Fact]

@@ -38,6 +38,22 @@ public sealed class PresenceActorSpecs : TestKit
     }
 
     [Fact]
+    public void A_client_that_turned_peer_events_off_gets_the_list_but_no_joins_or_leaves()
+    {
+        Registered("a", "K1ABC");
+        var quiet = Registered("q", "GUEST", peerEvents: false);
+        var loud = Registered("l", "GUEST");
+        var leaving = Registered("x", "W1AW");
+        loud.ExpectMsg<Presence.PeerJoined>();
+
+        Sys.Stop(leaving.Ref);
+        loud.FishForMessage<Presence.PeerLeft>(left => left.PeerId == "x");
+        presence.Tell(Presence.ListPeers.Instance, quiet.Ref);
+
+        Assert.Equal(["a", "l"], quiet.ExpectMsg<Presence.PeerList>().Peers.Select(p => p.Id));
+    }
+
+    [Fact]
     public void A_relay_reaches_the_target_by_client_id_or_by_callsign()
     {
         var alice = Registered("a", "K1ABC");
@@ -130,12 +146,12 @@ public sealed class PresenceActorSpecs : TestKit
         Assert.Equal([("a", 2L), ("b", 1L)], afterLeaving.Select(t => (t.Peer.Id, t.Relayed)));
     }
 
-    private TestProbe Registered(string id, string callsign)
+    private TestProbe Registered(string id, string callsign, bool peerEvents = true)
     {
         var probe = CreateTestProbe();
         presence.Tell(Presence.Connect.Instance, probe.Ref);
         probe.ExpectMsg<Presence.Welcome>();
-        presence.Tell(new Presence.Register(new PeerInfo(id, callsign, false)), probe.Ref);
+        presence.Tell(new Presence.Register(new PeerInfo(id, callsign, false), peerEvents), probe.Ref);
         probe.ExpectMsg<Presence.Registered>();
         return probe;
     }
