@@ -6,7 +6,8 @@ namespace Mesh.Actors.Signaling;
 
 /// <summary>
 /// One browser's WebSocket: its registration, rate-limit bucket, ICE counters and outbound queue.
-/// Relaying is a Tell through presence to the target's connection actor, wherever that lives.
+/// Relaying is a Tell through presence to the target's connection actor, wherever that lives; to a
+/// client of this node named by its clientId, once presence has routed it, a Tell straight to it.
 /// </summary>
 /// <remarks>
 /// An UntypedActor with one switch per state: a node holds one of these per client, and a
@@ -16,6 +17,9 @@ namespace Mesh.Actors.Signaling;
 public sealed class ConnectionActor : UntypedActor
 {
     private enum State { Unregistered, Registering, Registered }
+
+    // Most targets a connection remembers a direct route to; past it, relays go through presence.
+    private const int MaxRoutes = 32;
 
     private readonly ClientOutbox outbox;
     private readonly IActorRef presence;
@@ -28,6 +32,10 @@ public sealed class ConnectionActor : UntypedActor
     private Dictionary<string, int>? iceCandidatesByTarget;
     // Messages sent before REGISTERED arrives are charged at once and answered, in order, once it is decided.
     private Queue<ClientMessage>? pendingWhileRegistering;
+    // Routes by target: presence Tells the target before it answers Routed, so once every relay sent
+    // through presence to a target has been answered, nothing sent directly can overtake one of them.
+    private Dictionary<string, Route>? routes;
+    private RelayTally? relays;
     private ILoggingAdapter? log;
     private State state = State.Unregistered;
     private int refusalsInARow;
@@ -133,6 +141,7 @@ public sealed class ConnectionActor : UntypedActor
                 DrainPending(HandleUnregistered);
                 break;
             case Presence.Registered registered:
+                relays = registered.Relays;
                 Send(ServerFrames.Registered(clientId, registered.ServerOwner, registered.Peers));
                 if (Log.IsDebugEnabled) Log.Debug("{Callsign} registered as {ClientId}", callsign, clientId);
                 state = State.Registered;
@@ -170,6 +179,9 @@ public sealed class ConnectionActor : UntypedActor
                 break;
             case Presence.PeerList list:
                 Send(ServerFrames.Peers(list.Peers));
+                break;
+            case Presence.Routed routed:
+                LearnRoute(routed);
                 break;
             case Presence.RelayRefused refused:
                 SendError(refused.Error);
@@ -220,8 +232,45 @@ public sealed class ConnectionActor : UntypedActor
             iceCandidatesByTarget?.Remove(signal.Target);
         }
 
-        presence.Tell(new Presence.Relay(signal.Target, ServerFrames.SignalReceived(signal.Kind, clientId, callsign, signal.Payload)));
+        var frame = ServerFrames.SignalReceived(signal.Kind, clientId, callsign, signal.Payload);
         SignalingMetrics.Relayed(signal.Kind);
+        relays!.Add();
+        if (routes is not null && routes.TryGetValue(signal.Target, out var route))
+        {
+            if (route.Connection is not null && route.ThroughPresence == 0)
+            {
+                route.Connection.Tell(new Presence.Deliver(frame));
+                return;
+            }
+
+            route.ThroughPresence++;
+        }
+        else if ((routes ??= new Dictionary<string, Route>(StringComparer.Ordinal)).Count < MaxRoutes)
+        {
+            routes[signal.Target] = new Route { ThroughPresence = 1 };
+        }
+
+        presence.Tell(new Presence.Relay(signal.Target, frame));
+    }
+
+    private void LearnRoute(Presence.Routed routed)
+    {
+        if (routes is null || !routes.TryGetValue(routed.Target, out var route)) return;
+        route.ThroughPresence--;
+        if (route.Connection is null)
+        {
+            route.Connection = routed.Connection;
+            Context.Watch(routed.Connection);
+        }
+    }
+
+    private void ForgetRoutesTo(IActorRef connection)
+    {
+        if (routes is null) return;
+        foreach (var (target, route) in routes)
+        {
+            if (connection.Equals(route.Connection)) routes.Remove(target);
+        }
     }
 
     private void ReceiveCommon(object message)
@@ -241,6 +290,10 @@ public sealed class ConnectionActor : UntypedActor
                 break;
             case Connection.Disconnected:
                 Context.Stop(Self);
+                break;
+            case Terminated terminated:
+                // A client this one relayed to directly is gone: the next relay asks presence again.
+                ForgetRoutesTo(terminated.ActorRef);
                 break;
             default:
                 Unhandled(message);
@@ -292,6 +345,14 @@ public sealed class ConnectionActor : UntypedActor
     {
         outbox.Close(reason.Status, reason.Reason);
         Context.Stop(Self);
+    }
+
+    private sealed class Route
+    {
+        public IActorRef? Connection { get; set; }
+
+        // Relays to this target sent through presence and not yet answered with Routed.
+        public int ThroughPresence { get; set; }
     }
 
     private static string TypeOf(ClientMessage message) => message switch

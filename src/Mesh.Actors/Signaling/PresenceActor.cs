@@ -78,8 +78,8 @@ public sealed class PresenceActor : ReceiveActor
     private void Register(Presence.Register register)
     {
         var peers = directory.Peers(peerListLimit, exceptId: null);
-        directory.Add(register.Peer, Sender, local: true, register.PeerEvents);
-        Sender.Tell(new Presence.Registered(peers, serverOwner));
+        var relays = directory.Add(register.Peer, Sender, local: true, register.PeerEvents);
+        Sender.Tell(new Presence.Registered(peers, serverOwner, relays));
         TellLocalClients(new Presence.PeerJoined(register.Peer), except: Sender);
         var entry = new PresenceEntry(register.Peer.Id, register.Peer.Callsign, register.Peer.HasLicense, Sender);
         replicator.Tell(Dsl.Update(ownKey, LWWDictionary<string, PresenceEntry>.Empty, WriteLocal.Instance,
@@ -89,10 +89,12 @@ public sealed class PresenceActor : ReceiveActor
 
     private void Relay(Presence.Relay relay)
     {
-        directory.CountRelayFrom(Sender);
-        if (directory.TryResolve(relay.Target, out var target))
+        if (directory.TryResolve(relay.Target, out var target, out var byId))
         {
             target.Tell(new Presence.Deliver(relay.Frame));
+            // Only a local client named by its id may be reached directly: a callsign may move to a
+            // newer registration, and a client on another node may be hidden by a partition.
+            if (byId && directory.IsLocal(target)) Sender.Tell(new Presence.Routed(relay.Target, target));
         }
         else
         {

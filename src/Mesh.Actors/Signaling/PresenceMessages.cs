@@ -35,7 +35,14 @@ public static class Presence
     // Replies and events for connection actors.
     public sealed record Welcome(string? ServerOwner);
 
-    public sealed record Registered(IReadOnlyList<PeerInfo> Peers, string? ServerOwner);
+    /// <param name="Relays">where the connection counts the messages it relays, for the operator's top talkers</param>
+    public sealed record Registered(IReadOnlyList<PeerInfo> Peers, string? ServerOwner, RelayTally Relays);
+
+    /// <summary>
+    /// Presence delivered a relay to a client of this node addressed by its clientId: the sender may
+    /// Tell that connection directly from now on (see ConnectionActor's routes for the ordering rule).
+    /// </summary>
+    public sealed record Routed(string Target, IActorRef Connection);
 
     // A join or leave reaches every registered client: its frame is written once, by presence, not
     // once per recipient.
@@ -62,6 +69,19 @@ public static class Presence
 }
 
 /// <summary>A registered client as the mesh sees it: replicated to every node, so any node can relay to it.</summary>
+/// <summary>
+/// How many messages one local connection has relayed: written by the connection actor, read by
+/// presence for top talkers, so counting costs the relay no message to presence.
+/// </summary>
+public sealed class RelayTally
+{
+    private long count;
+
+    public long Count => Volatile.Read(ref count);
+
+    public void Add() => Interlocked.Increment(ref count);
+}
+
 public sealed record PresenceEntry(string ClientId, string Callsign, bool HasLicense, IActorRef Connection) : IMeshMessage
 {
     public PeerInfo Peer => new(ClientId, Callsign, HasLicense);

@@ -13,6 +13,7 @@ public sealed class ConnectionActorSpecs : TestKit
         IdleTimeout: TimeSpan.FromSeconds(30), PingInterval: TimeSpan.FromSeconds(10), OutboundQueue: 16, PeerListLimit: 100);
 
     private readonly ClientOutbox outbox = new(Settings.OutboundQueue);
+    private readonly RelayTally tally = new();
     private readonly Akka.TestKit.TestProbe presence;
     private readonly Akka.TestKit.TestProbe verifier;
     private readonly IActorRef connection;
@@ -105,7 +106,7 @@ public sealed class ConnectionActorSpecs : TestKit
         Send("""{"type":"OFFER","target":"bob","offer":{"type":"offer","sdp":"v=0"}}""");
         presence.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
 
-        connection.Tell(new Presence.Registered([], null), presence.Ref);
+        connection.Tell(new Presence.Registered([], null, tally), presence.Ref);
 
         Assert.Equal("REGISTERED", NextFrame().GetProperty("type").GetString());
         presence.ExpectMsg<Presence.ListPeers>();
@@ -125,6 +126,60 @@ public sealed class ConnectionActorSpecs : TestKit
         Assert.Equal(clientId, frame.RootElement.GetProperty("from").GetString());
         Assert.Equal("K1ABC", frame.RootElement.GetProperty("fromCallsign").GetString());
         Assert.Equal("v=0", frame.RootElement.GetProperty("offer").GetProperty("sdp").GetString());
+    }
+
+    [Fact]
+    public void Once_presence_has_routed_a_target_later_relays_go_straight_to_its_connection_and_are_counted()
+    {
+        Register("GUEST");
+        var bob = CreateTestProbe();
+
+        Send(Offer("bob"));
+        presence.ExpectMsg<Presence.Relay>();
+        connection.Tell(new Presence.Routed("bob", bob.Ref), presence.Ref);
+        Send(Offer("bob"));
+
+        bob.ExpectMsg<Presence.Deliver>();
+        presence.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        Assert.Equal(2, tally.Count);
+    }
+
+    [Fact]
+    public void Relays_keep_going_through_presence_until_every_earlier_one_to_that_target_is_routed()
+    {
+        Register("GUEST");
+        var bob = CreateTestProbe();
+        Send(Offer("bob"));
+        Send(Offer("bob"));
+        presence.ExpectMsg<Presence.Relay>();
+        presence.ExpectMsg<Presence.Relay>();
+
+        connection.Tell(new Presence.Routed("bob", bob.Ref), presence.Ref);
+        Send(Offer("bob"));
+        presence.ExpectMsg<Presence.Relay>();
+        connection.Tell(new Presence.Routed("bob", bob.Ref), presence.Ref);
+        connection.Tell(new Presence.Routed("bob", bob.Ref), presence.Ref);
+        Send(Offer("bob"));
+
+        bob.ExpectMsg<Presence.Deliver>();
+        presence.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public void A_route_is_forgotten_when_its_target_stops()
+    {
+        Register("GUEST");
+        var bob = CreateTestProbe();
+        Send(Offer("bob"));
+        presence.ExpectMsg<Presence.Relay>();
+        connection.Tell(new Presence.Routed("bob", bob.Ref), presence.Ref);
+
+        Sys.Stop(bob.Ref);
+        AwaitAssert(() =>
+        {
+            Send(Offer("bob"));
+            presence.ExpectMsg<Presence.Relay>(TimeSpan.FromMilliseconds(200));
+        }, TimeSpan.FromSeconds(3));
     }
 
     [Fact]
@@ -185,9 +240,11 @@ public sealed class ConnectionActorSpecs : TestKit
     {
         Send($$"""{"type":"REGISTER","callsign":"{{callsign}}"}""");
         presence.ExpectMsg<Presence.Register>();
-        connection.Tell(new Presence.Registered([], null), presence.Ref);
+        connection.Tell(new Presence.Registered([], null, tally), presence.Ref);
         return NextFrame().GetProperty("clientId").GetString()!;
     }
+
+    private static string Offer(string target) => $$$"""{"type":"OFFER","target":"{{{target}}}","offer":{"type":"offer","sdp":"v=0"}}""";
 
     private void Send(string json) => connection.Tell(new Connection.InboundFrame(Encoding.UTF8.GetBytes(json)));
 
