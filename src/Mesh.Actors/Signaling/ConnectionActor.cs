@@ -7,7 +7,7 @@ namespace Mesh.Actors.Signaling;
 /// <summary>
 /// One browser's WebSocket: its registration, rate-limit bucket, ICE counters and outbound queue.
 /// Relaying is a Tell through presence to the target's connection actor, wherever that lives; to a
-/// client of this node named by its clientId, once presence has routed it, a Tell straight to it.
+/// client of this node named by its clientId, once routed, a frame put straight into its outbox.
 /// </summary>
 /// <remarks>
 /// An UntypedActor with one switch per state: a node holds one of these per client, and a
@@ -32,8 +32,9 @@ public sealed class ConnectionActor : UntypedActor
     private Dictionary<string, int>? iceCandidatesByTarget;
     // Messages sent before REGISTERED arrives are charged at once and answered, in order, once it is decided.
     private Queue<ClientMessage>? pendingWhileRegistering;
-    // Routes by target: presence Tells the target before it answers Routed, so once every relay sent
-    // through presence to a target has been answered, nothing sent directly can overtake one of them.
+    // Routes by target: the target answers Routed only after it queued the frame that came through
+    // presence, so once every relay sent through presence to a target has been answered, a frame put
+    // straight into the target's outbox cannot overtake one of them.
     private Dictionary<string, Route>? routes;
     private RelayTally? relays;
     private ILoggingAdapter? log;
@@ -171,6 +172,10 @@ public sealed class ConnectionActor : UntypedActor
             case Presence.Deliver deliver:
                 Send(deliver.Frame);
                 break;
+            case Presence.DeliverRouted routed:
+                Send(routed.Frame);
+                routed.Sender.Tell(new Presence.Routed(routed.Target, Self, outbox));
+                break;
             case Presence.PeerJoined joined:
                 Send(joined.Frame);
                 break;
@@ -237,9 +242,10 @@ public sealed class ConnectionActor : UntypedActor
         relays!.Add();
         if (routes is not null && routes.TryGetValue(signal.Target, out var route))
         {
-            if (route.Connection is not null && route.ThroughPresence == 0)
+            if (route.Outbox is not null && route.ThroughPresence == 0)
             {
-                route.Connection.Tell(new Presence.Deliver(frame));
+                // A target a whole queue behind is closed as too slow, as its own actor would.
+                if (!route.Outbox.TrySend(frame)) route.Outbox.Close(CloseReasons.ClientTooSlow.Status, CloseReasons.ClientTooSlow.Reason);
                 return;
             }
 
@@ -260,6 +266,7 @@ public sealed class ConnectionActor : UntypedActor
         if (route.Connection is null)
         {
             route.Connection = routed.Connection;
+            route.Outbox = routed.Outbox;
             Context.Watch(routed.Connection);
         }
     }
@@ -350,6 +357,8 @@ public sealed class ConnectionActor : UntypedActor
     private sealed class Route
     {
         public IActorRef? Connection { get; set; }
+
+        public ClientOutbox? Outbox { get; set; }
 
         // Relays to this target sent through presence and not yet answered with Routed.
         public int ThroughPresence { get; set; }

@@ -91,10 +91,10 @@ public sealed class PresenceActor : ReceiveActor
     {
         if (directory.TryResolve(relay.Target, out var target, out var byId))
         {
-            target.Tell(new Presence.Deliver(relay.Frame));
             // Only a local client named by its id may be reached directly: a callsign may move to a
             // newer registration, and a client on another node may be hidden by a partition.
-            if (byId && directory.IsLocal(target)) Sender.Tell(new Presence.Routed(relay.Target, target));
+            if (byId && directory.IsLocal(target)) target.Tell(new Presence.DeliverRouted(relay.Frame, relay.Target, Sender));
+            else target.Tell(new Presence.Deliver(relay.Frame));
         }
         else
         {

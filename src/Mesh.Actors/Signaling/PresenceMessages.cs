@@ -39,10 +39,17 @@ public static class Presence
     public sealed record Registered(IReadOnlyList<PeerInfo> Peers, string? ServerOwner, RelayTally Relays);
 
     /// <summary>
-    /// Presence delivered a relay to a client of this node addressed by its clientId: the sender may
-    /// Tell that connection directly from now on (see ConnectionActor's routes for the ordering rule).
+    /// A relayed frame for a client of this node named by its clientId: the target's connection
+    /// actor queues it, then tells the sender <see cref="Routed"/>. Never crosses nodes.
     /// </summary>
-    public sealed record Routed(string Target, IActorRef Connection);
+    public sealed record DeliverRouted(byte[] Frame, string Target, IActorRef Sender);
+
+    /// <summary>
+    /// From the target's connection actor, after it queued a frame that came through presence: the
+    /// sender may put its next frames for this target straight into the target's outbox (see
+    /// ConnectionActor's routes for the ordering rule).
+    /// </summary>
+    public sealed record Routed(string Target, IActorRef Connection, ClientOutbox Outbox);
 
     // A join or leave reaches every registered client: its frame is written once, by presence, not
     // once per recipient.

@@ -129,19 +129,33 @@ public sealed class ConnectionActorSpecs : TestKit
     }
 
     [Fact]
-    public void Once_presence_has_routed_a_target_later_relays_go_straight_to_its_connection_and_are_counted()
+    public void Once_a_target_has_routed_a_relay_later_relays_go_straight_into_its_outbox_and_are_counted()
     {
         Register("GUEST");
         var bob = CreateTestProbe();
+        var bobOutbox = new ClientOutbox(Settings.OutboundQueue);
 
         Send(Offer("bob"));
         presence.ExpectMsg<Presence.Relay>();
-        connection.Tell(new Presence.Routed("bob", bob.Ref), presence.Ref);
+        connection.Tell(new Presence.Routed("bob", bob.Ref, bobOutbox));
         Send(Offer("bob"));
 
-        bob.ExpectMsg<Presence.Deliver>();
+        AwaitAssert(() => Assert.True(bobOutbox.Frames.TryRead(out _)), TimeSpan.FromSeconds(3));
         presence.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
         Assert.Equal(2, tally.Count);
+    }
+
+    [Fact]
+    public void A_relay_routed_through_presence_is_queued_and_its_sender_is_told_the_route()
+    {
+        var clientId = Register("GUEST");
+        var sender = CreateTestProbe();
+
+        connection.Tell(new Presence.DeliverRouted("""{"type":"OFFER_RECEIVED"}"""u8.ToArray(), clientId, sender.Ref));
+
+        Assert.Equal("OFFER_RECEIVED", NextFrame().GetProperty("type").GetString());
+        var routed = sender.ExpectMsg<Presence.Routed>();
+        Assert.Equal((clientId, connection, outbox), (routed.Target, routed.Connection, routed.Outbox));
     }
 
     [Fact]
@@ -149,19 +163,20 @@ public sealed class ConnectionActorSpecs : TestKit
     {
         Register("GUEST");
         var bob = CreateTestProbe();
+        var bobOutbox = new ClientOutbox(Settings.OutboundQueue);
         Send(Offer("bob"));
         Send(Offer("bob"));
         presence.ExpectMsg<Presence.Relay>();
         presence.ExpectMsg<Presence.Relay>();
 
-        connection.Tell(new Presence.Routed("bob", bob.Ref), presence.Ref);
+        connection.Tell(new Presence.Routed("bob", bob.Ref, bobOutbox));
         Send(Offer("bob"));
         presence.ExpectMsg<Presence.Relay>();
-        connection.Tell(new Presence.Routed("bob", bob.Ref), presence.Ref);
-        connection.Tell(new Presence.Routed("bob", bob.Ref), presence.Ref);
+        connection.Tell(new Presence.Routed("bob", bob.Ref, bobOutbox));
+        connection.Tell(new Presence.Routed("bob", bob.Ref, bobOutbox));
         Send(Offer("bob"));
 
-        bob.ExpectMsg<Presence.Deliver>();
+        AwaitAssert(() => Assert.True(bobOutbox.Frames.TryRead(out _)), TimeSpan.FromSeconds(3));
         presence.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
     }
 
@@ -172,7 +187,7 @@ public sealed class ConnectionActorSpecs : TestKit
         var bob = CreateTestProbe();
         Send(Offer("bob"));
         presence.ExpectMsg<Presence.Relay>();
-        connection.Tell(new Presence.Routed("bob", bob.Ref), presence.Ref);
+        connection.Tell(new Presence.Routed("bob", bob.Ref, new ClientOutbox(Settings.OutboundQueue)));
 
         Sys.Stop(bob.Ref);
         AwaitAssert(() =>

@@ -63,7 +63,7 @@ public sealed class PresenceActorSpecs : TestKit
         presence.Tell(new Presence.Relay("b", [1]), alice.Ref);
         presence.Tell(new Presence.Relay("w1aw", [2]), alice.Ref);
 
-        Assert.Equal([1], bob.ExpectMsg<Presence.Deliver>().Frame);
+        Assert.Equal([1], bob.ExpectMsg<Presence.DeliverRouted>().Frame);
         Assert.Equal([2], bob.ExpectMsg<Presence.Deliver>().Frame);
     }
 
@@ -123,7 +123,7 @@ public sealed class PresenceActorSpecs : TestKit
     }
 
     [Fact]
-    public void A_relay_to_a_local_client_named_by_its_id_is_answered_with_a_route_but_one_by_callsign_is_not()
+    public void A_relay_to_a_local_client_named_by_its_id_names_its_sender_so_a_route_can_follow_but_one_by_callsign_does_not()
     {
         var alice = Registered("a", "K1ABC");
         var bob = Registered("b", "W1AW");
@@ -132,10 +132,10 @@ public sealed class PresenceActorSpecs : TestKit
         presence.Tell(new Presence.Relay("w1aw", [1]), alice.Ref);
         presence.Tell(new Presence.Relay("b", [2]), alice.Ref);
 
-        var routed = alice.ExpectMsg<Presence.Routed>();
-        Assert.Equal(("b", bob.Ref), (routed.Target, routed.Connection));
         Assert.Equal([1], bob.ExpectMsg<Presence.Deliver>().Frame);
-        Assert.Equal([2], bob.ExpectMsg<Presence.Deliver>().Frame);
+        var routed = bob.ExpectMsg<Presence.DeliverRouted>();
+        Assert.Equal([2], routed.Frame);
+        Assert.Equal(("b", alice.Ref), (routed.Target, routed.Sender));
     }
 
     [Fact]
