@@ -10,7 +10,7 @@ public static class Commands
 {
     public static IReadOnlyList<CommandInfo> All { get; } =
     [
-        new("cluster", "show", "", "members, their status and reachability, the leader", 0, 0),
+        new("cluster", "show", "", "members, their status, callsign and reachability, the leader", 0, 0),
         new("cluster", "leader", "", "the cluster leader's address", 0, 0),
         new("cluster", "join", "ADDRESS", "join this node to the cluster of ADDRESS (akka.tcp://mesh@host:4053); a node alone in its own cluster re-forms there", 1, 1),
         new("cluster", "leave", "[ADDRESS]", "ask a member (default: this node) to leave the cluster gracefully", 0, 1),

@@ -27,15 +27,17 @@ public static class Text
 
     private static string Cluster(JsonElement result)
     {
+        var unreachable = result.GetProperty("unreachable").EnumerateArray().Select(a => a.GetString()).ToHashSet();
         var text = new StringBuilder()
             .AppendLine($"self    {String(result, "self")}")
             .AppendLine($"leader  {String(result, "leader") ?? "(none)"}")
             .AppendLine()
-            .AppendLine($"{"ADDRESS",-44} {"STATUS",-10} {"REACHABLE",-10} ROLES");
+            .AppendLine($"{"ADDRESS",-44} {"STATUS",-10} {"CALLSIGN",-10} {"REACHABLE",-10} ROLES");
         foreach (var member in result.GetProperty("members").EnumerateArray())
         {
+            var address = String(member, "address");
             var roles = string.Join(",", member.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
-            text.AppendLine($"{String(member, "address"),-44} {String(member, "status"),-10} {(member.GetProperty("reachable").GetBoolean() ? "yes" : "NO"),-10} {roles}".TrimEnd());
+            text.AppendLine($"{address,-44} {String(member, "status"),-10} {String(member, "callsign") ?? "-",-10} {(unreachable.Contains(address) ? "NO" : "yes"),-10} {roles}".TrimEnd());
         }
 
         return text.ToString().TrimEnd();

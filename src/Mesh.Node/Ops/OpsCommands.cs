@@ -36,7 +36,7 @@ public sealed class OpsCommands(MeshRuntime runtime, ILogger<OpsCommands> log)
         {
             return (request.Palette, request.Command) switch
             {
-                ("cluster", "show") => OpsReply.Success(Describe(cluster)),
+                ("cluster", "show") => await ClusterAsync(incarnation),
                 ("cluster", "leader") => OpsReply.Success(new { leader = cluster.State.Leader?.ToString() }),
                 ("cluster", "join") => WithAddress(request, address => Join(incarnation, cluster, address)),
                 ("cluster", "leave") => request.Args.Count == 0 ? Leave(cluster, cluster.SelfAddress) : WithAddress(request, address => Leave(cluster, address)),
@@ -56,24 +56,12 @@ public sealed class OpsCommands(MeshRuntime runtime, ILogger<OpsCommands> log)
         }
     }
 
-    /// <summary>The cluster as this node sees it: the same shape as GET /api/mesh.</summary>
-    public static object Describe(Cluster cluster)
+    /// <summary>The cluster as this node sees it, from the mesh's members actor as GET /api/mesh gives it.</summary>
+    private static async Task<OpsReply> ClusterAsync(Incarnation incarnation)
     {
-        var state = cluster.State;
-        var unreachable = state.Unreachable.Select(m => m.Address).ToHashSet();
-        return new
-        {
-            self = cluster.SelfAddress.ToString(),
-            leader = state.Leader?.ToString(),
-            members = state.Members.Select(member => new
-            {
-                address = member.Address.ToString(),
-                status = member.Status.ToString(),
-                reachable = !unreachable.Contains(member.Address),
-                roles = member.Roles.ToArray(),
-            }).ToArray(),
-            unreachable = unreachable.Select(a => a.ToString()).ToArray(),
-        };
+        if (!incarnation.Registry.TryGet<MeshMembersActor>(out var members)) return NotAvailable("cluster");
+        var view = await members.Ask<MeshView>(MeshMembers.GetView.Instance, AskTimeout);
+        return OpsReply.Success(Edge.MeshEndpoints.ToJson(view));
     }
 
     private OpsReply Join(Incarnation incarnation, Cluster cluster, Address address)

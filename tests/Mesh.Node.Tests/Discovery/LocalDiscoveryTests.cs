@@ -189,6 +189,19 @@ public sealed class LocalDiscoveryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_node_started_on_port_0_announces_the_port_it_was_given()
+    {
+        var lab = Lab(2);
+        var a = StartNode(lab.Hosts[0]);
+        var anyPort = Own(MeshNodeProcess.Start(lab.Hosts[1], Path.Combine(_data, lab.Hosts[1].Namespace), port: 0));
+        foreach (var node in new[] { a, anyPort }) await node.WaitUntilReadyAsync(Ready);
+
+        await Eventually(async () => (await a.LocalServerEndpointsAsync()).Contains(anyPort.Endpoint), ProtocolBound,
+            () => $"{a.Endpoint} lists {string.Join(", ", a.LocalServerEndpointsAsync().Result)}, not {anyPort.Endpoint}; log:\n{anyPort.Log}");
+        Assert.NotEqual(0, anyPort.Port);
+    }
+
+    [Fact]
     public async Task A_node_started_with_no_mdns_neither_announces_nor_browses()
     {
         var lab = Lab(3);
