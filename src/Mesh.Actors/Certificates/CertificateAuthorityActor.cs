@@ -146,8 +146,8 @@ public sealed class CertificateAuthorityActor : ReceivePersistentActor
     {
         if (_issuer?.Fingerprint != _state.NodeCertificateFingerprint)
             _issuer = NodeIssuer.From(_state);
-        return new AuthorityContext(Now, _validator, _nodeKey, _settings.IssuancePerHour, _settings.IssuedLifetime, _issuer,
-            HasLocalRoots: _state.Roots(_configuredRoots).Any());
+        return new AuthorityContext(Now, _validator, _state.Roots(_configuredRoots).Any(), _nodeKey, _settings.IssuancePerHour,
+            _settings.IssuedLifetime, _issuer);
     }
 
     private void Decide(Decision decision)

@@ -14,8 +14,8 @@ public sealed record OwnerRecord(string Callsign, string CertificateFingerprint,
 /// <summary>What a decision may depend on besides the state: the clock, the trust anchors, the node's key, the limits.</summary>
 /// <param name="Issuer">the node certificate and its chain already parsed, kept by the actor because parsing costs more than signing.</param>
 /// <param name="HasLocalRoots">roots of this node's own (configured, or its claimant's): without them a claim bootstraps, whatever the mesh trusts.</param>
-public sealed record AuthorityContext(DateTimeOffset Now, ChainValidator Validator, NodeKey NodeKey, int IssuancePerHour, TimeSpan IssuedLifetime,
-    NodeIssuer? Issuer = null, bool HasLocalRoots = true);
+public sealed record AuthorityContext(DateTimeOffset Now, ChainValidator Validator, bool HasLocalRoots, NodeKey NodeKey, int IssuancePerHour,
+    TimeSpan IssuedLifetime, NodeIssuer? Issuer = null);
 
 /// <summary>The node certificate and the chain above it, parsed.</summary>
 public sealed record NodeIssuer(string Fingerprint, X509Certificate2 Certificate, IReadOnlyList<X509Certificate2> Chain)
