@@ -159,6 +159,11 @@ public static class TrustEntries
         {
             return "a certificate in the payload is not DER";
         }
+        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException or InvalidOperationException)
+        {
+            // Another node's bytes must never stop the replica: whatever a parser throws on them is a rejection.
+            return $"a certificate in the payload could not be read ({e.GetType().Name})";
+        }
     }
 
     private static string? CheckAnchor(AnchorFact anchor)
