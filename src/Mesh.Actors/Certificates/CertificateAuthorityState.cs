@@ -345,7 +345,8 @@ public sealed record CertificateAuthorityState(
         };
         if (anchor is not null)
             yield return new AnchorFact(anchor, IsLotw: false);
-        if (certificate is not null && CertificateFactOf(Fingerprint(certificate), configuredRoots) is { } fact)
+        // A bootstrap claimant's certificate is its own root: stated once, as the anchor.
+        if (certificate is not null && !(anchor?.AsSpan().SequenceEqual(certificate) ?? false) && CertificateFactOf(Fingerprint(certificate), configuredRoots) is { } fact)
             yield return fact;
         if (@event is CertificateBlacklisted blacklisted)
             yield return new BlacklistFact(blacklisted.Fingerprint, blacklisted.Reason, blacklisted.At);
@@ -357,7 +358,7 @@ public sealed record CertificateAuthorityState(
     /// </summary>
     public CertificateAuthorityState Adopt(TrustFact fact) => fact switch
     {
-        AnchorFact anchor => StoreChain([anchor.Root], TrustLevel.Root),
+        AnchorFact anchor => AdoptAnchor(anchor),
         CertificateFact certificate => StoreChain([certificate.Certificate, .. certificate.Chain],
             CertificateProfile.Read(X509CertificateLoader.LoadCertificate(certificate.Certificate)).Facts is { CanIssue: true }
                 ? TrustLevel.Intermediate
@@ -367,6 +368,14 @@ public sealed record CertificateAuthorityState(
             : this with { Blacklist = Blacklist.Add(blacklisted.Fingerprint, new BlacklistEntry(blacklisted.Fingerprint, blacklisted.Reason, blacklisted.At)) },
         _ => throw new ArgumentOutOfRangeException(nameof(fact), fact.GetType().Name, "Not a trust fact."),
     };
+
+    /// <summary>An anchor may already be stored as a chain member of a certificate that arrived first: it is a root now.</summary>
+    private CertificateAuthorityState AdoptAnchor(AnchorFact anchor)
+    {
+        var stored = StoreChain([anchor.Root], TrustLevel.Root);
+        var fingerprint = Fingerprint(anchor.Root);
+        return stored with { Certificates = stored.Certificates.SetItem(fingerprint, stored.Certificates[fingerprint] with { Level = TrustLevel.Root }) };
+    }
 
     /// <summary>A stored certificate with its chain up to a self-signed root, or null when the store cannot reach one.</summary>
     private CertificateFact? CertificateFactOf(string fingerprint, IReadOnlyList<TrustedRoot> configuredRoots)

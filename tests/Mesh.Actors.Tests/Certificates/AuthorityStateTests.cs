@@ -277,6 +277,16 @@ public sealed class AuthorityStateTests : IDisposable
     }
 
     [Fact]
+    public void An_anchor_that_arrived_first_as_a_certificate_is_listed_as_a_root()
+    {
+        var state = CertificateAuthorityState.Empty;
+        var adopted = state
+            .Adopt(new CertificateFact(_root.Certificate.RawData, []))
+            .Adopt(new AnchorFact(_root.Certificate.RawData, IsLotw: false));
+        Assert.Equal(TrustLevel.Root, adopted.Certificates[_root.Fingerprint].Level);
+    }
+
+    [Fact]
     public void An_adopted_certificate_and_blacklisting_are_known_and_refuse_validation()
     {
         var state = Active();

@@ -48,7 +48,7 @@ public static class NodeOwner
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7f;
-        return request.Create(operatorCertificate, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1), serial);
+        return request.Create(operatorCertificate, DateTimeOffset.UtcNow.AddDays(-1), operatorCertificate.NotAfter, serial);
     }
 }
 

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Mesh.Node.Tests.Infrastructure;
+using Mesh.Node.Tests.Metrics;
 using static Mesh.Node.Tests.Mesh.MeshSteps;
 
 namespace Mesh.Node.Tests.Mesh;
@@ -41,6 +42,10 @@ public sealed class MeshTrustTests
         Assert.Contains(rootsOnNode2.EnumerateArray(), c =>
             c.GetProperty("fingerprint").GetString() == Convert.ToHexStringLower(SHA256.HashData(owner.Operator.RawData))
             && c.GetProperty("trustLevel").GetString() == "root");
+        var metrics = PrometheusSamples.Parse(await nodes[1].Http.GetStringAsync(new Uri(nodes[1].BaseUri, "/metrics")));
+        Assert.True(metrics.Value("mesh_trust_entries_stored") >= 3, "node 2 keeps the anchor, the certificate and the blacklisting");
+        Assert.Equal(0, metrics.Value("mesh_trust_entries_own"));
+        Assert.Equal(0, metrics.Value("mesh_trust_entries_rejected_total"));
     }
 
     private static async Task<HttpResponseMessage> OwnerPostAsync(NodeProcess node, ClaimedNode owner, string path, object body)
