@@ -13,8 +13,9 @@ public sealed record OwnerRecord(string Callsign, string CertificateFingerprint,
 
 /// <summary>What a decision may depend on besides the state: the clock, the trust anchors, the node's key, the limits.</summary>
 /// <param name="Issuer">the node certificate and its chain already parsed, kept by the actor because parsing costs more than signing.</param>
-public sealed record AuthorityContext(DateTimeOffset Now, ChainValidator Validator, NodeKey NodeKey, int IssuancePerHour, TimeSpan IssuedLifetime,
-    NodeIssuer? Issuer = null);
+/// <param name="HasLocalRoots">roots of this node's own (configured, or its claimant's): without them a claim bootstraps, whatever the mesh trusts.</param>
+public sealed record AuthorityContext(DateTimeOffset Now, ChainValidator Validator, bool HasLocalRoots, NodeKey NodeKey, int IssuancePerHour,
+    TimeSpan IssuedLifetime, NodeIssuer? Issuer = null);
 
 /// <summary>The node certificate and the chain above it, parsed.</summary>
 public sealed record NodeIssuer(string Fingerprint, X509Certificate2 Certificate, IReadOnlyList<X509Certificate2> Chain)
@@ -86,7 +87,7 @@ public sealed record CertificateAuthorityState(
 
         var validator = context.Validator;
         X509Certificate2? bootstrapRoot = null;
-        if (!validator.HasRoots)
+        if (!context.HasLocalRoots)
         {
             // Bootstrap mode: trust on first use of the claimant's own self-signed CA certificate.
             var top = chain!.Count > 0 ? chain[^1] : certificate!;
@@ -222,7 +223,7 @@ public sealed record CertificateAuthorityState(
     }
 
     public AuthorityStatus Status(AuthorityContext context) =>
-        new(Phase, Owner?.Callsign, BootstrapRootFingerprint is not null || !context.Validator.HasRoots,
+        new(Phase, Owner?.Callsign, BootstrapRootFingerprint is not null || !context.HasLocalRoots,
             NodeCertificateFingerprint is not null && !Blacklist.ContainsKey(NodeCertificateFingerprint),
             context.Validator.Roots.Count());
 
@@ -313,6 +314,86 @@ public sealed record CertificateAuthorityState(
                 yield break;
             yield return current;
         }
+    }
+
+    // The mesh's trust store
+
+    /// <summary>Everything this node's trust store holds, as facts for the mesh: its roots, certificates with their chains, blacklist.</summary>
+    public IEnumerable<TrustFact> TrustFacts(IReadOnlyList<TrustedRoot> configuredRoots)
+    {
+        foreach (var root in Roots(configuredRoots))
+            yield return new AnchorFact(root.Certificate.RawData, root.IsLotw);
+        foreach (var stored in Certificates.Values)
+        {
+            if (stored.Level != TrustLevel.Root && CertificateFactOf(stored.Fingerprint, configuredRoots) is { } fact)
+                yield return fact;
+        }
+        foreach (var entry in Blacklist.Values)
+            yield return new BlacklistFact(entry.Fingerprint, entry.Reason, entry.At);
+    }
+
+    /// <summary>The facts an event of this authority added, read from the state after it was applied.</summary>
+    public IEnumerable<TrustFact> TrustFactsOf(ICertificateAuthorityEvent @event, IReadOnlyList<TrustedRoot> configuredRoots)
+    {
+        var (certificate, anchor) = @event switch
+        {
+            NodeClaimed e => (e.OwnerCertificate, e.BootstrapRoot),
+            NodeCertificateInstalled e => (e.Certificate, null),
+            CertificateIssued e => (e.Certificate, null),
+            CertificateTrusted { Level: not TrustLevel.Root } e => (e.Certificate, null),
+            _ => ((byte[]?)null, (byte[]?)null),
+        };
+        if (anchor is not null)
+            yield return new AnchorFact(anchor, IsLotw: false);
+        // A bootstrap claimant's certificate is its own root: stated once, as the anchor.
+        if (certificate is not null && !(anchor?.AsSpan().SequenceEqual(certificate) ?? false) && CertificateFactOf(Fingerprint(certificate), configuredRoots) is { } fact)
+            yield return fact;
+        if (@event is CertificateBlacklisted blacklisted)
+            yield return new BlacklistFact(blacklisted.Fingerprint, blacklisted.Reason, blacklisted.At);
+    }
+
+    /// <summary>
+    /// Takes in a fact another node stated (already checked). It lives in memory only: the mesh trust replica keeps
+    /// it in its own store and hands it back at every start.
+    /// </summary>
+    public CertificateAuthorityState Adopt(TrustFact fact) => fact switch
+    {
+        AnchorFact anchor => AdoptAnchor(anchor),
+        CertificateFact certificate => StoreChain([certificate.Certificate, .. certificate.Chain],
+            CertificateProfile.Read(X509CertificateLoader.LoadCertificate(certificate.Certificate)).Facts is { CanIssue: true }
+                ? TrustLevel.Intermediate
+                : TrustLevel.Peer),
+        BlacklistFact blacklisted => Blacklist.ContainsKey(blacklisted.Fingerprint)
+            ? this
+            : this with { Blacklist = Blacklist.Add(blacklisted.Fingerprint, new BlacklistEntry(blacklisted.Fingerprint, blacklisted.Reason, blacklisted.At)) },
+        _ => throw new ArgumentOutOfRangeException(nameof(fact), fact.GetType().Name, "Not a trust fact."),
+    };
+
+    /// <summary>An anchor may already be stored as a chain member of a certificate that arrived first: it is a root now.</summary>
+    private CertificateAuthorityState AdoptAnchor(AnchorFact anchor)
+    {
+        var stored = StoreChain([anchor.Root], TrustLevel.Root);
+        var fingerprint = Fingerprint(anchor.Root);
+        return stored with { Certificates = stored.Certificates.SetItem(fingerprint, stored.Certificates[fingerprint] with { Level = TrustLevel.Root }) };
+    }
+
+    /// <summary>A stored certificate with its chain up to a self-signed root, or null when the store cannot reach one.</summary>
+    private CertificateFact? CertificateFactOf(string fingerprint, IReadOnlyList<TrustedRoot> configuredRoots)
+    {
+        if (!Certificates.TryGetValue(fingerprint, out var stored))
+            return null;
+        var chain = ChainOf(fingerprint).ToList();
+        var top = chain.Count > 0 ? chain[^1] : stored;
+        var path = chain.Select(c => c.Der).ToList();
+        if (top.IssuerFingerprint != top.Fingerprint)
+        {
+            var issuerName = X509CertificateLoader.LoadCertificate(top.Der).IssuerName.RawData;
+            var root = Roots(configuredRoots).FirstOrDefault(r => r.Certificate.SubjectName.RawData.AsSpan().SequenceEqual(issuerName));
+            if (root is null)
+                return null;
+            path.Add(root.Certificate.RawData);
+        }
+        return new CertificateFact(stored.Der, path);
     }
 
     // Events

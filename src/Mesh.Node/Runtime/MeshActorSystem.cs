@@ -18,7 +18,7 @@ public static class MeshActorSystem
         akka.AddMesh(settings.Mesh, identity, joinHints);
         // The certificate authority registers itself as signaling's license verifier, so it comes first.
         akka.AddNodeStorage(settings.Certificates.DatabasePath)
-            .AddCertificateAuthority(settings.Certificates);
+            .AddCertificateAuthority(settings.Certificates, acrossMesh: true);
         akka.AddSignaling(settings.Signaling, identity.Version);
         akka.AddDiscovery(settings.Discovery, new LocalNode(
             identity.NodeId,

@@ -99,6 +99,8 @@ public sealed class LocalDiscoveryTests : IDisposable
         await a.WaitUntilReadyAsync(Ready);
         await b.WaitUntilReadyAsync(Ready);
         await Eventually(async () => (await a.LocalServerEndpointsAsync()).Contains(b.Endpoint), ProtocolBound, () => a.Log);
+        // Seeing each other, the two nodes form one cluster, and one of them re-forms to do so: claim after that, not during it.
+        await Eventually(async () => await UpMembersAsync(b) == 2, TimeSpan.FromSeconds(60), () => b.Log);
 
         await Infrastructure.NodeOwner.ClaimAsync(lab.Hosts[1].HttpClient(), new Uri(b.Endpoint), "K1OWN");
 

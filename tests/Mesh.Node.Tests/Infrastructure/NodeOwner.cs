@@ -14,13 +14,17 @@ public static class NodeOwner
 {
     public static Task<string> ClaimAsync(NodeProcess node, string callsign = "W1AW") => ClaimAsync(node.Http, node.BaseUri, callsign);
 
-    public static async Task<string> ClaimAsync(HttpClient http, Uri node, string callsign = "W1AW")
+    public static async Task<string> ClaimAsync(HttpClient http, Uri node, string callsign = "W1AW") =>
+        (await ClaimAsOperatorAsync(http, node, callsign)).AccessToken;
+
+    /// <summary>Claims the node and keeps the operator's CA certificate with its key, to sign station certificates with.</summary>
+    public static async Task<ClaimedNode> ClaimAsOperatorAsync(HttpClient http, Uri node, string callsign = "W1AW")
     {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={callsign}", key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 2, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.DigitalSignature, true));
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
         var nonce = (await http.GetFromJsonAsync<JsonElement>(new Uri(node, "/api/claim-challenge"))).GetProperty("nonce").GetString()!;
 
         using var response = await http.PostAsJsonAsync(new Uri(node, "/api/claim-station"), new
@@ -33,6 +37,20 @@ public static class NodeOwner
         });
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"claim refused: {(int)response.StatusCode} {body}");
-        return JsonDocument.Parse(body).RootElement.GetProperty("accessToken").GetString()!;
+        return new ClaimedNode(JsonDocument.Parse(body).RootElement.GetProperty("accessToken").GetString()!, certificate);
+    }
+
+    /// <summary>A station certificate the operator signs on their own device (no node certificate needed for it).</summary>
+    public static X509Certificate2 SignStation(X509Certificate2 operatorCertificate, string callsign)
+    {
+        using var stationKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={callsign}", stationKey, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7f;
+        return request.Create(operatorCertificate, DateTimeOffset.UtcNow.AddDays(-1), operatorCertificate.NotAfter, serial);
     }
 }
+
+/// <param name="Operator">the self-signed operator CA certificate, with its private key.</param>
+public sealed record ClaimedNode(string AccessToken, X509Certificate2 Operator);
