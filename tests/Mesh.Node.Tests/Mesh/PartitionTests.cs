@@ -116,12 +116,29 @@ public sealed class PartitionTests(ITestOutputHelper output) : IDisposable
 
     private async Task RelayAsync(int from, int to)
     {
-        await using var sender = await SignalClient.RegisterAsync(Signal(from), "K1ABC", _clients[from]);
-        await using var receiver = await SignalClient.RegisterAsync(Signal(to), "W1AW", _clients[to]);
+        await using var sender = await RegisterAsync(from, "K1ABC");
+        await using var receiver = await RegisterAsync(to, "W1AW");
         await WaitUntilSeenAsync(sender, receiver.ClientId!);
         await sender.SendAsync(new { type = "OFFER", target = receiver.ClientId, offer = new { type = "offer", sdp = Sdp } });
         var offer = await receiver.ExpectAsync("OFFER_RECEIVED");
         Assert.Equal(sender.ClientId, offer["from"]!.GetValue<string>());
+    }
+
+    /// <summary>Registers on the node, waiting out the second in which a re-forming node refuses WebSockets with 503.</summary>
+    private async Task<SignalClient> RegisterAsync(int node, string callsign)
+    {
+        var deadline = DateTime.UtcNow + Formation;
+        while (true)
+        {
+            try
+            {
+                return await SignalClient.RegisterAsync(Signal(node), callsign, _clients[node]);
+            }
+            catch (System.Net.WebSockets.WebSocketException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(500);
+            }
+        }
     }
 
     private async Task<bool> KnowsAsync(int node, string fingerprint)
