@@ -29,16 +29,18 @@ public sealed class CertificateAuthorityActor : ReceivePersistentActor
     private NodeIssuer? _issuer;
     // Roots other nodes' operators trust, adopted from the mesh; not in the journal (the mesh trust replica keeps them).
     private ImmutableDictionary<string, TrustedRoot> _meshAnchors = ImmutableDictionary<string, TrustedRoot>.Empty;
-    private IActorRef? _meshTrust;
+    private readonly IActorRef? _meshTrust;
 
     public CertificateAuthorityActor(CertificateSettings settings, NodeKey nodeKey, IReadOnlyList<TrustedRoot> configuredRoots, TimeProvider time,
-        bool acrossMesh)
+        Props? meshTrust)
     {
         _settings = settings;
         _nodeKey = nodeKey;
         _configuredRoots = configuredRoots;
         _time = time;
         PersistenceId = $"certificate-authority-{nodeKey.PublicKeyFingerprint[..16]}";
+        if (meshTrust is not null)
+            _meshTrust = Context.ActorOf(meshTrust, "mesh-trust");
 
         Recover<SnapshotOffer>(offer =>
         {
@@ -53,7 +55,7 @@ public sealed class CertificateAuthorityActor : ReceivePersistentActor
         Recover<RecoveryCompleted>(_ =>
         {
             // Until the mesh trust replica hands back what the mesh told this node, a blacklisted certificate would pass.
-            if (acrossMesh)
+            if (_meshTrust is not null)
                 BecomeStacked(AwaitingMeshTrust);
             RebuildValidator();
             PublishOwnership();
@@ -86,12 +88,15 @@ public sealed class CertificateAuthorityActor : ReceivePersistentActor
         Command<AddCertificate>(command => Decide(_state.Handle(command, DecisionContext())));
         Command<BlacklistCertificate>(command => Decide(_state.Handle(command, DecisionContext())));
 
-        Command<SubscribeLocalTrust>(_ =>
-        {
-            _meshTrust = Sender;
-            Sender.Tell(new LocalTrustStated(_state.TrustFacts(_configuredRoots).ToList()));
-        });
+        Command<SubscribeLocalTrust>(_ => Sender.Tell(new LocalTrustStated(_state.TrustFacts(_configuredRoots).ToList())));
         Command<AdoptMeshTrust>(Adopt);
+        Command<GetMeshTrustStatus>(query =>
+        {
+            if (_meshTrust is null)
+                Sender.Tell(new CertificateRefused(CertificateError.NotFound, "This authority does not replicate across a mesh."));
+            else
+                _meshTrust.Forward(query);
+        });
 
         Command<NodeOwnershipRequested>(_ =>
         {
@@ -124,10 +129,11 @@ public sealed class CertificateAuthorityActor : ReceivePersistentActor
         Context.System.EventStream.Subscribe(Self, typeof(NodeOwnershipRequested));
     }
 
-    /// <param name="acrossMesh">a <see cref="MeshTrustActor"/> will subscribe: commands wait for its first <see cref="AdoptMeshTrust"/>.</param>
+    /// <param name="meshTrust">the replica to run as a child (<see cref="MeshTrustActor.Props"/>); commands then wait for its first
+    /// <see cref="AdoptMeshTrust"/> after every recovery.</param>
     public static Props Props(CertificateSettings settings, NodeKey nodeKey, IReadOnlyList<TrustedRoot> configuredRoots, TimeProvider? time = null,
-        bool acrossMesh = false) =>
-        Akka.Actor.Props.Create(() => new CertificateAuthorityActor(settings, nodeKey, configuredRoots, time ?? TimeProvider.System, acrossMesh));
+        Props? meshTrust = null) =>
+        Akka.Actor.Props.Create(() => new CertificateAuthorityActor(settings, nodeKey, configuredRoots, time ?? TimeProvider.System, meshTrust));
 
     private void AwaitingMeshTrust()
     {

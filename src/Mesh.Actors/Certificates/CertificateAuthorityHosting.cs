@@ -37,7 +37,7 @@ public static class CertificateAuthorityHosting
     /// <summary>
     /// The certificate authority, registered under <see cref="CertificateAuthority"/> and, so that signaling shows
     /// licensed stations, under <see cref="LicenseVerifier"/>: call it before AddSignaling. Needs AddNodeStorage.
-    /// <paramref name="acrossMesh"/> adds the <see cref="MeshTrust"/> replica that spreads the trust store and blacklist
+    /// <paramref name="acrossMesh"/> gives it the <see cref="MeshTrustActor"/> replica that spreads the trust store and blacklist
     /// through the cluster and takes in other nodes': it needs the cluster provider and the mesh serializer (AddMesh).
     /// </summary>
     public static AkkaConfigurationBuilder AddCertificateAuthority(this AkkaConfigurationBuilder builder, CertificateSettings settings,
@@ -51,12 +51,10 @@ public static class CertificateAuthorityHosting
             var roots = TrustedRootsDirectory.Load(settings.RootsDirectory);
             foreach (var problem in roots.Problems)
                 system.Log.Warning("Trusted root not loaded: {Problem}", problem);
-            var authority = system.ActorOf(CertificateAuthorityActor.Props(settings, nodeKey, roots.Roots, time, acrossMesh), "certificate-authority");
+            var meshTrust = acrossMesh ? MeshTrustActor.Props(nodeKey, Akka.DistributedData.DistributedData.Get(system).Replicator, time) : null;
+            var authority = system.ActorOf(CertificateAuthorityActor.Props(settings, nodeKey, roots.Roots, time, meshTrust), "certificate-authority");
             registry.Register<CertificateAuthority>(authority);
             registry.Register<LicenseVerifier>(authority);
-            if (acrossMesh)
-                registry.Register<MeshTrust>(system.ActorOf(
-                    MeshTrustActor.Props(nodeKey, authority, Akka.DistributedData.DistributedData.Get(system).Replicator, time), "mesh-trust"));
         });
     }
 }

@@ -9,9 +9,10 @@ using Akka.Persistence;
 
 namespace Mesh.Actors.Certificates;
 
-/// <summary>ActorRegistry key of the mesh trust replica.</summary>
-public sealed class MeshTrust;
-
+/// <summary>
+/// A child of the certificate authority, so that whichever of the two restarts, the replica hands its facts to
+/// the live authority (its parent) and the authority never waits for a replica that no longer knows it.
+/// </summary>
 public sealed class MeshTrustActor : ReceivePersistentActor
 {
     /// <summary>
@@ -21,7 +22,6 @@ public sealed class MeshTrustActor : ReceivePersistentActor
     public const int Buckets = 256;
 
     private readonly NodeKey _nodeKey;
-    private readonly IActorRef _authority;
     private readonly IActorRef _replicator;
     private readonly TimeProvider _time;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -36,10 +36,9 @@ public sealed class MeshTrustActor : ReceivePersistentActor
     private int _own;
     private int _rejected;
 
-    public MeshTrustActor(NodeKey nodeKey, IActorRef authority, IActorRef replicator, TimeProvider time)
+    public MeshTrustActor(NodeKey nodeKey, IActorRef replicator, TimeProvider time)
     {
         _nodeKey = nodeKey;
-        _authority = authority;
         _replicator = replicator;
         _time = time;
         PersistenceId = $"mesh-trust-{nodeKey.PublicKeyFingerprint[..16]}";
@@ -62,8 +61,8 @@ public sealed class MeshTrustActor : ReceivePersistentActor
             Spread(_recoveredEntries!);
             for (var bucket = 0; bucket < Buckets; bucket++)
                 _replicator.Tell(Dsl.Subscribe(KeyOf(bucket), Self));
-            _authority.Tell(new AdoptMeshTrust(_recoveredFromOthers!));
-            _authority.Tell(SubscribeLocalTrust.Instance);
+            Context.Parent.Tell(new AdoptMeshTrust(_recoveredFromOthers!));
+            Context.Parent.Tell(SubscribeLocalTrust.Instance);
             _log.Info("Mesh trust {PersistenceId} recovered: {Stored} entries, {Own} stated here", PersistenceId, _stored, _own);
             _recoveredEntries = null;
             _recoveredFromOthers = null;
@@ -78,8 +77,8 @@ public sealed class MeshTrustActor : ReceivePersistentActor
 
     public override string PersistenceId { get; }
 
-    public static Props Props(NodeKey nodeKey, IActorRef authority, IActorRef replicator, TimeProvider? time = null) =>
-        Akka.Actor.Props.Create(() => new MeshTrustActor(nodeKey, authority, replicator, time ?? TimeProvider.System));
+    public static Props Props(NodeKey nodeKey, IActorRef replicator, TimeProvider? time = null) =>
+        Akka.Actor.Props.Create(() => new MeshTrustActor(nodeKey, replicator, time ?? TimeProvider.System));
 
     public static GSetKey<SignedTrustEntry> KeyOf(int bucket) => new($"trust-{bucket:x2}");
 
@@ -136,7 +135,7 @@ public sealed class MeshTrustActor : ReceivePersistentActor
             Remember(stored.Entry, TrustEntries.Read(stored.Entry).Fact!, own: false);
             if (--remaining == 0)
             {
-                _authority.Tell(new AdoptMeshTrust(accepted.Select(a => a.Fact).ToList()));
+                Context.Parent.Tell(new AdoptMeshTrust(accepted.Select(a => a.Fact).ToList()));
                 _log.Debug("Took {Count} trust entries from the mesh", accepted.Count);
             }
         });

@@ -61,11 +61,12 @@ public static class MetricsEndpoint
 
     private static async Task WriteMeshTrustAsync(PrometheusText text, Incarnation? incarnation)
     {
-        if (incarnation?.Registry.TryGet<MeshTrust>(out var meshTrust) != true)
+        if (incarnation?.Registry.TryGet<CertificateAuthority>(out var authority) != true)
             return;
         try
         {
-            var status = await meshTrust.Ask<MeshTrustStatus>(GetMeshTrustStatus.Instance, AskTimeout);
+            if (await authority.Ask<object>(GetMeshTrustStatus.Instance, AskTimeout) is not MeshTrustStatus status)
+                return;
             text.Gauge("mesh_trust_entries_stored", "Signed trust entries (anchors, certificates, blacklistings) kept by this node.", status.Stored);
             text.Gauge("mesh_trust_entries_own", "Of those, entries this node stated and signed.", status.Own);
             text.Counter("mesh_trust_entries_rejected_total", "Entries from other nodes that failed a check (signature, chain, form) since this actor system started.",

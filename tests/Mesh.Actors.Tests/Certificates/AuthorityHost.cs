@@ -18,7 +18,6 @@ public sealed class AuthorityHost : IAsyncDisposable
         System = host.Services.GetRequiredService<ActorSystem>();
         var registry = host.Services.GetRequiredService<ActorRegistry>();
         Authority = registry.Get<CertificateAuthority>();
-        MeshTrust = registry.TryGet<MeshTrust>(out var meshTrust) ? meshTrust : ActorRefs.Nobody;
     }
 
     public CertificateSettings AuthoritySettings { get; }
@@ -26,9 +25,6 @@ public sealed class AuthorityHost : IAsyncDisposable
     public ActorSystem System { get; }
 
     public IActorRef Authority { get; }
-
-    /// <summary>Nobody unless the host was started in a mesh.</summary>
-    public IActorRef MeshTrust { get; }
 
     public static CertificateSettings Settings(string directory, int perHour = 10, int snapshotEvery = 1000) =>
         new(directory, Path.Combine(directory, "certs"), perHour, snapshotEvery, TimeSpan.FromDays(3650));

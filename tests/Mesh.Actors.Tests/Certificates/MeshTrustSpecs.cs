@@ -112,7 +112,7 @@ public sealed class MeshTrustSpecs
         TrustMesh.ClaimAndActivate(mesh.Nodes[0], "K1AAA");
         var station = TrustMesh.Issue(mesh.Nodes[0], "W1STA");
         await TrustMesh.Eventually(() => Assert.True(Knows(mesh.Nodes[1], station.Fingerprint)), Spread);
-        var storedBefore = mesh.Nodes[1].Send<MeshTrustStatus>(GetMeshTrustStatus.Instance, mesh.Nodes[1].MeshTrust).Stored;
+        var storedBefore = mesh.Nodes[1].Send<MeshTrustStatus>(GetMeshTrustStatus.Instance).Stored;
 
         using var rogueKey = NodeKeys.Fresh();
         var honest = TrustEntries.Sign(new BlacklistFact(station.Fingerprint, "honest", DateTimeOffset.UtcNow), rogueKey);
@@ -129,14 +129,14 @@ public sealed class MeshTrustSpecs
                     WriteLocal.Instance, set => set.Add(entry)));
         });
 
-        var status = mesh.Nodes[1].Send<MeshTrustStatus>(GetMeshTrustStatus.Instance, mesh.Nodes[1].MeshTrust);
+        var status = mesh.Nodes[1].Send<MeshTrustStatus>(GetMeshTrustStatus.Instance);
         Assert.Equal(2, status.Rejected);
         Assert.Equal(storedBefore, status.Stored);
         Assert.Null(BlacklistedOn(mesh.Nodes[1], station.Fingerprint));
 
         var restarted = await mesh.RestartAloneAsync(1);
         Assert.Null(BlacklistedOn(restarted, station.Fingerprint));
-        Assert.Equal(storedBefore, restarted.Send<MeshTrustStatus>(GetMeshTrustStatus.Instance, restarted.MeshTrust).Stored);
+        Assert.Equal(storedBefore, restarted.Send<MeshTrustStatus>(GetMeshTrustStatus.Instance).Stored);
     }
 
     /// <summary>A station certificate that names a root as its issuer but was signed by another key.</summary>

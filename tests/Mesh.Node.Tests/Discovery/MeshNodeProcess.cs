@@ -121,6 +121,23 @@ public sealed class MeshNodeProcess : IDisposable
         (await GetCheckedAsync("/api/local-servers")).GetProperty("servers").EnumerateArray()
             .Select(s => s.GetProperty("callsign")).Where(c => c.ValueKind == JsonValueKind.String).Select(c => c.GetString()!).ToList();
 
+    /// <summary>Members Up in this node's GET /api/mesh with none unreachable, or 0 while it cannot say (starting, re-forming).</summary>
+    public async Task<int> UpMembersAsync()
+    {
+        try
+        {
+            using var response = await GetAsync("/api/mesh");
+            if (!response.IsSuccessStatusCode) return 0;
+            using var mesh = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            if (mesh.RootElement.GetProperty("unreachable").GetArrayLength() > 0) return 0;
+            return mesh.RootElement.GetProperty("members").EnumerateArray().Count(m => m.GetProperty("status").GetString() == "up");
+        }
+        catch (HttpRequestException)
+        {
+            return 0;
+        }
+    }
+
     private async Task<JsonElement> GetCheckedAsync(string path)
     {
         using var response = await _http.GetAsync(Endpoint + path);

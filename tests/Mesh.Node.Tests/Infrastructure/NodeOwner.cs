@@ -52,5 +52,41 @@ public static class NodeOwner
     }
 }
 
+/// <summary>The owner's steps after a claim, over HTTP, as the owner's device would take them.</summary>
+public static class NodeOwnerSteps
+{
+    /// <summary>Signs the node's CSR with the operator's CA certificate and installs it: the node can issue afterwards.</summary>
+    public static async Task ActivateAsync(this ClaimedNode owner, HttpClient http, Uri node)
+    {
+        var csrPem = (await http.GetFromJsonAsync<JsonElement>(new Uri(node, "/api/node-csr"))).GetProperty("csr").GetString()!;
+        var csr = CertificateRequest.LoadSigningRequestPem(csrPem, HashAlgorithmName.SHA256);
+        var request = new CertificateRequest(csr.SubjectName, csr.PublicKey, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.DigitalSignature, true));
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7f;
+        using var nodeCertificate = request.Create(owner.Operator, DateTimeOffset.UtcNow.AddDays(-1), owner.Operator.NotAfter, serial);
+        using var response = await owner.PostAsync(http, node, "/api/node-certificate",
+            new { certificate = nodeCertificate.ExportCertificatePem(), chain = new[] { owner.Operator.ExportCertificatePem() } });
+        Assert.True(response.IsSuccessStatusCode, $"node certificate refused: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>POST /api/issue-certificate for a fresh station key; the response as it came.</summary>
+    public static Task<HttpResponseMessage> IssueAsync(this ClaimedNode owner, HttpClient http, Uri node, string callsign)
+    {
+        using var stationKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var csr = new CertificateRequest($"CN={callsign}", stationKey, HashAlgorithmName.SHA256).CreateSigningRequestPem();
+        return owner.PostAsync(http, node, "/api/issue-certificate",
+            new { csr, proofOfLicense = new { callsign, licenseClass = "general", reference = "ULS" } });
+    }
+
+    public static Task<HttpResponseMessage> PostAsync(this ClaimedNode owner, HttpClient http, Uri node, string path, object body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(node, path)) { Content = JsonContent.Create(body) };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", owner.AccessToken);
+        return http.SendAsync(request);
+    }
+}
+
 /// <param name="Operator">the self-signed operator CA certificate, with its private key.</param>
 public sealed record ClaimedNode(string AccessToken, X509Certificate2 Operator);
