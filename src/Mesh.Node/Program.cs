@@ -54,6 +54,7 @@ app.UseJsonErrors();
 app.UseWebSockets();
 app.MapStatus();
 app.MapSignaling();
+app.MapCoordination();
 app.MapMetrics();
 app.MapMeshEndpoints();
 app.MapCertificateEndpoints();

@@ -87,6 +87,9 @@ public sealed class CertificateAuthorityActor : ReceivePersistentActor
         Command<IssueCertificate>(command => Decide(_state.Handle(command, DecisionContext())));
         Command<AddCertificate>(command => Decide(_state.Handle(command, DecisionContext())));
         Command<BlacklistCertificate>(command => Decide(_state.Handle(command, DecisionContext())));
+        Command<SyncCertificates>(command => Decide(_state.Handle(command, DecisionContext())));
+        Command<SyncBlacklist>(command => Decide(_state.Handle(command, DecisionContext())));
+        Command<GetCoordinationSnapshot>(_ => Sender.Tell(_state.CoordinationSnapshot(DecisionContext(), _configuredRoots)));
 
         Command<SubscribeLocalTrust>(_ => Sender.Tell(new LocalTrustStated(_state.TrustFacts(_configuredRoots).ToList())));
         Command<AdoptMeshTrust>(Adopt);

@@ -211,6 +211,118 @@ public sealed record CertificateAuthorityState(
             new BlacklistAccepted(new BlacklistEntry(fingerprint, reason, context.Now), false));
     }
 
+    /// <summary>CERT_SYNC from a node outside the cluster: each item as if its owner added it here, after its fingerprint is checked.</summary>
+    public Decision Handle(SyncCertificates command, AuthorityContext context)
+    {
+        var state = this;
+        var events = new List<ICertificateAuthorityEvent>();
+        var accepted = new List<string>();
+        var refused = new List<SyncRefusal>();
+        foreach (var item in command.Items)
+        {
+            var label = Label(item.Fingerprint);
+            var (certificate, error) = CertificateFiles.ParseSinglePem(item.CertificatePem);
+            if (error is not null)
+            {
+                refused.Add(new SyncRefusal(label, error.Code, error.Details));
+                continue;
+            }
+            if (CertificateProfile.Fingerprint(certificate!) != item.Fingerprint)
+            {
+                refused.Add(new SyncRefusal(label, CertificateError.InvalidCertificate, "The fingerprint is not the SHA-256 of the certificate."));
+                continue;
+            }
+            var decision = state.Handle(new AddCertificate(item.CertificatePem, item.ChainPems), context);
+            if (decision.Reply is CertificateRefused refusal)
+            {
+                refused.Add(new SyncRefusal(label, refusal.Error.Code, refusal.Error.Details));
+                continue;
+            }
+            accepted.Add(label);
+            events.AddRange(decision.Events);
+            state = decision.Events.Aggregate(state, (current, e) => current.Apply(e));
+        }
+        return new Decision(events, new SyncOutcome(accepted, refused));
+    }
+
+    /// <summary>BLACKLIST_UPDATE from a node outside the cluster: only items signed by a certificate authority this node trusts.</summary>
+    public Decision Handle(SyncBlacklist command, AuthorityContext context)
+    {
+        var state = this;
+        var events = new List<ICertificateAuthorityEvent>();
+        var accepted = new List<string>();
+        var refused = new List<SyncRefusal>();
+        foreach (var item in command.Items)
+        {
+            var label = Label(item.Fingerprint);
+            if (CheckSigner(item, context) is { } signerError)
+            {
+                refused.Add(new SyncRefusal(label, signerError.Code, signerError.Details));
+                continue;
+            }
+            var decision = state.Handle(new BlacklistCertificate(item.Fingerprint, item.Reason), context);
+            if (decision.Reply is CertificateRefused refusal)
+            {
+                refused.Add(new SyncRefusal(label, refusal.Error.Code, refusal.Error.Details));
+                continue;
+            }
+            accepted.Add(label);
+            events.AddRange(decision.Events);
+            state = decision.Events.Aggregate(state, (current, e) => current.Apply(e));
+        }
+        return new Decision(events, new SyncOutcome(accepted, refused));
+    }
+
+    private static CertificateError? CheckSigner(SyncedBlacklisting item, AuthorityContext context)
+    {
+        if (item.Fingerprint is null || item.Reason is null || item.Timestamp is null || item.SignerPem is null || item.Signature is null)
+            return new CertificateError(CertificateError.InvalidProof,
+                "A blacklisting from outside the cluster must carry fingerprint, reason, timestamp, signer and signature.");
+        if (!DateTimeOffset.TryParse(item.Timestamp, System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal, out _))
+            return new CertificateError(CertificateError.InvalidRequest, "timestamp is not an ISO 8601 time.");
+        var (signer, chain, error) = ParseWithChain(item.SignerPem, item.SignerChainPems);
+        if (error is not null)
+            return error;
+        var validation = context.Validator.Validate(signer!, chain!);
+        if (validation.Error is not null)
+            return validation.Error with { Details = $"The signer's chain does not validate here: {validation.Error.Details}" };
+        if (!validation.Chain!.Leaf.CanIssue)
+            return new CertificateError(CertificateError.InvalidProof, "The signer is not a certificate authority (a node certificate).");
+        return ProofOfPossession.Verify(signer!, SyncedBlacklisting.SignedText(item.Fingerprint, item.Reason, item.Timestamp), item.Signature)
+            ? null
+            : new CertificateError(CertificateError.InvalidProof, "The signature does not verify with the signer's key.");
+    }
+
+    private static string Label(string? fingerprint) => fingerprint is { Length: > 0 and <= 64 } ? fingerprint : "(none)";
+
+    /// <summary>
+    /// This node's side of a CERT_SYNC and BLACKLIST_UPDATE: every certificate it holds with its chain, and its blacklist
+    /// signed with the node key when it has a node certificate to sign under (without one, no receiver could check it).
+    /// </summary>
+    public CoordinationSnapshot CoordinationSnapshot(AuthorityContext context, IReadOnlyList<TrustedRoot> configuredRoots)
+    {
+        var certificates = TrustFacts(configuredRoots).OfType<CertificateFact>()
+            .Select(f => new SyncedCertificate(Fingerprint(f.Certificate), Pem(f.Certificate), f.Chain.Select(Pem).ToList()))
+            .ToList();
+        var issuer = context.Issuer is { } cached && cached.Fingerprint == NodeCertificateFingerprint ? cached : NodeIssuer.From(this);
+        if (issuer is null)
+            return new CoordinationSnapshot(certificates, []);
+        var signerPem = issuer.Certificate.ExportCertificatePem();
+        var signerChain = issuer.Chain.Select(c => c.ExportCertificatePem()).ToList();
+        var blacklist = Blacklist.Values.Select(entry =>
+        {
+            var timestamp = entry.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+            var text = SyncedBlacklisting.SignedText(entry.Fingerprint, entry.Reason, timestamp);
+            var signature = context.NodeKey.Key.SignData(System.Text.Encoding.UTF8.GetBytes(text), HashAlgorithmName.SHA256,
+                DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+            return new SyncedBlacklisting(entry.Fingerprint, entry.Reason, timestamp, signerPem, signerChain, Convert.ToBase64String(signature));
+        }).ToList();
+        return new CoordinationSnapshot(certificates, blacklist);
+    }
+
+    private static string Pem(byte[] der) => PemEncoding.WriteString("CERTIFICATE", der);
+
     // Queries
 
     public OwnerCheck CheckOwner(string? token)

@@ -28,5 +28,6 @@ public static class MeshActorSystem
             httpPort,
             SignalingPath: "/ws/signal",
             AkkaAddress: null));
+        akka.AddCoordination();
     }
 }
