@@ -19,6 +19,7 @@ public static class Commands
         new("cluster", "tail", "", "stream membership events until Ctrl+C", 0, 0, Streams: true),
         new("signaling", "show", "", "connected and registered clients, top talkers, messages relayed", 0, 0),
         new("peers", "list", "", "peer nodes this node knows", 0, 0),
+        new("peers", "sync", "ENDPOINT", "exchange announce, certificates and blacklist with a node outside this cluster (http://host:port)", 1, 1),
         new("certificates", "list", "", "the trust store", 0, 0),
         new("content", "show", "", "the content catalog", 0, 0),
     ];

@@ -17,6 +17,10 @@ public static class Text
         ("signaling", "show") => Signaling(result),
         ("peers", "list") => Table(result.GetProperty("peers"), "no peers known",
             ("ENDPOINT", "endpoint", 32), ("CALLSIGN", "callsign", 10), ("FOUND BY", "discoveryMethod", 9), ("CONFIRMED", "confirmed", 10), ("LAST CONTACT", "lastContact", 0)),
+        ("peers", "sync") => $"synced with {String(result, "peer")} ({String(result, "callsign") ?? "unclaimed"})\n" +
+            $"sent      {result.GetProperty("sent").GetProperty("accepted").GetInt32()} taken in, {result.GetProperty("sent").GetProperty("refused").GetInt32()} refused\n" +
+            $"received  {result.GetProperty("received").GetProperty("accepted").GetInt32()} taken in, {result.GetProperty("received").GetProperty("refused").GetInt32()} refused" +
+            (result.GetProperty("errors").GetArrayLength() > 0 ? $"\nerrors    {string.Join(", ", result.GetProperty("errors").EnumerateArray().Select(e => e.GetString()))}" : ""),
         ("certificates", "list") => Table(result.GetProperty("certificates"), "the trust store is empty",
             ("FINGERPRINT", "fingerprint", 65), ("CALLSIGN", "callsign", 10), ("CLASS", "licenseClass", 10), ("TRUST", "trustLevel", 0)),
         _ => result.GetRawText(),

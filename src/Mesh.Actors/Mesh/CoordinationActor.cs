@@ -12,10 +12,23 @@ namespace Mesh.Actors.Mesh;
 
 public static class Coordination
 {
-    /// <param name="Endpoint">this node's HTTP endpoint as the other node reached it.</param>
-    public sealed record Open(ClientOutbox Outbox, string Endpoint);
+    /// <param name="Endpoint">this node's HTTP endpoint as the other node reached it; null when this node dialled out,
+    /// so it announces the endpoint other nodes reach it at.</param>
+    public sealed record Open(ClientOutbox Outbox, string? Endpoint);
 
     public sealed record Opened(IActorRef Connection);
+
+    public sealed record GetSummary
+    {
+        public static readonly GetSummary Instance = new();
+    }
+
+    /// <param name="PeerCallsign">the other node's owner as it announced itself, if it did.</param>
+    /// <param name="TheyAccepted">items of ours the other node took in (its SYNC_RESULTs).</param>
+    /// <param name="WeAccepted">items of theirs this node took in.</param>
+    /// <param name="Errors">ERROR codes the other node answered with.</param>
+    public sealed record Summary(string? PeerEndpoint, string? PeerCallsign, int TheyAccepted, int TheyRefused, int WeAccepted, int WeRefused,
+        IReadOnlyList<string> Errors);
 }
 
 public sealed class CoordinationActor : ReceiveActor, IWithUnboundedStash
@@ -30,6 +43,7 @@ public sealed class CoordinationActor : ReceiveActor, IWithUnboundedStash
     private readonly IActorRef _peers;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private int _waiting;
+    private Coordination.Summary _summary = new(null, null, 0, 0, 0, 0, []);
 
     public CoordinationActor(ClientOutbox outbox, string endpoint, IActorRef authority, IActorRef peers)
     {
@@ -47,14 +61,17 @@ public sealed class CoordinationActor : ReceiveActor, IWithUnboundedStash
 
     protected override void PreStart()
     {
-        // The other side learns who this node is and what it trusts whether or not it sends anything itself.
+        // The other side learns who this node is, then what it trusts, whether or not it sends anything itself.
         _authority.Ask<AuthorityStatus>(GetAuthorityStatus.Instance, AskTimeout).PipeTo(Self);
-        _authority.Ask<CoordinationSnapshot>(GetCoordinationSnapshot.Instance, AskTimeout).PipeTo(Self);
     }
 
     private void Ready()
     {
-        Receive<AuthorityStatus>(status => Send(CoordinationFrames.PeerAnnounce(status.Owner, _endpoint, NodeCapabilities.Of(status.CanIssue))));
+        Receive<AuthorityStatus>(status =>
+        {
+            Send(CoordinationFrames.PeerAnnounce(status.Owner, _endpoint, NodeCapabilities.Of(status.CanIssue)));
+            _authority.Ask<CoordinationSnapshot>(GetCoordinationSnapshot.Instance, AskTimeout).PipeTo(Self);
+        });
         Receive<CoordinationSnapshot>(snapshot =>
         {
             foreach (var chunk in snapshot.Certificates.Chunk(CoordinationFrames.MostItems))
@@ -67,6 +84,7 @@ public sealed class CoordinationActor : ReceiveActor, IWithUnboundedStash
             $"This node reads messages of at most the configured size; this one had {oversized.Bytes} bytes or more.")));
         Receive<Connection.BinaryFrame>(_ => Refuse(new CoordinationRefusal(CoordinationErrors.BinaryNotSupported, "Messages are JSON text frames.")));
         Receive<Connection.Disconnected>(_ => Context.Stop(Self));
+        Receive<Coordination.GetSummary>(_ => Sender.Tell(_summary));
         Receive<Status.Failure>(failure => _log.Warning(failure.Cause, "A coordination peer's snapshot or status was not ready in time"));
     }
 
@@ -77,7 +95,15 @@ public sealed class CoordinationActor : ReceiveActor, IWithUnboundedStash
             case null:
                 Refuse(parsed.Refusal!);
                 break;
+            // Answers are tallied and never answered: two nodes must not trade ERRORs about each other's ERRORs.
+            case ResultReceived result:
+                _summary = _summary with { TheyAccepted = _summary.TheyAccepted + result.Accepted, TheyRefused = _summary.TheyRefused + result.Refused };
+                break;
+            case ErrorReceived error:
+                _summary = _summary with { Errors = [.. _summary.Errors, error.Code] };
+                break;
             case PeerAnnounced announced:
+                _summary = _summary with { PeerEndpoint = announced.Endpoint, PeerCallsign = announced.Callsign };
                 Check("PEER_ANNOUNCE", _peers.Ask<object>(new PeerDirectoryCommands.AddPeer(announced.Endpoint, announced.Callsign, DiscoveryMethod.Peer), AskTimeout)
                     .ContinueWith(asked => asked.IsCompletedSuccessfully
                         ? asked.Result switch
@@ -108,6 +134,11 @@ public sealed class CoordinationActor : ReceiveActor, IWithUnboundedStash
         {
             Receive<Checked>(done =>
             {
+                _summary = _summary with
+                {
+                    WeAccepted = _summary.WeAccepted + done.Outcome.Accepted.Count,
+                    WeRefused = _summary.WeRefused + done.Outcome.Refused.Count,
+                };
                 Send(CoordinationFrames.SyncResult(done.Of, done.Outcome.Accepted, done.Outcome.Refused));
                 _waiting = 0;
                 Become(Ready);

@@ -28,6 +28,12 @@ public sealed record BlacklistOffered(IReadOnlyList<SyncedBlacklisting> Items) :
 
 public sealed record ContentOffered : CoordinationMessage;
 
+/// <summary>The other node's SYNC_RESULT: how many items of one of our messages it took in and refused.</summary>
+public sealed record ResultReceived(string Of, int Accepted, int Refused) : CoordinationMessage;
+
+/// <summary>The other node refused one of our messages as a whole.</summary>
+public sealed record ErrorReceived(string Code) : CoordinationMessage;
+
 public sealed record CoordinationRefusal(string Code, string Details, string? InReplyTo = null);
 
 public static class CoordinationFrames
@@ -57,6 +63,8 @@ public static class CoordinationFrames
                 "CERT_SYNC" => Items(json, "certificates", type, ReadCertificate, items => new CertificatesOffered(items)),
                 "BLACKLIST_UPDATE" => Items(json, "blacklist", type, ReadBlacklisting, items => new BlacklistOffered(items)),
                 "CONTENT_SYNC" => (new ContentOffered(), null),
+                "SYNC_RESULT" => (new ResultReceived(Truncate(Text(json, "of") ?? "?"), Count(json, "accepted"), Count(json, "refused")), null),
+                "ERROR" => (new ErrorReceived(Truncate(Text(json, "error") ?? "?")), null),
                 null => (null, new CoordinationRefusal(CoordinationErrors.InvalidMessage, "type is missing or not a string.")),
                 _ => (null, new CoordinationRefusal(CoordinationErrors.UnknownType, $"'{Truncate(type)}' is not a /ws/coordinate message.", Truncate(type))),
             };
@@ -175,6 +183,8 @@ public static class CoordinationFrames
         json[field] is JsonArray array && array.All(n => n is JsonValue v && v.TryGetValue<string>(out _))
             ? array.Select(n => n!.GetValue<string>()).ToList()
             : null;
+
+    private static int Count(JsonObject json, string field) => json[field] is JsonArray array ? array.Count : 0;
 
     private static string Truncate(string text) => text.Length <= 64 ? text : text[..64];
 

@@ -28,6 +28,6 @@ public static class MeshActorSystem
             httpPort,
             SignalingPath: "/ws/signal",
             AkkaAddress: null));
-        akka.AddCoordination();
+        akka.AddCoordination(httpPort);
     }
 }

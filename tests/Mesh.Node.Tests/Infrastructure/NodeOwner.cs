@@ -25,19 +25,26 @@ public static class NodeOwner
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 2, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.DigitalSignature, true));
         var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
-        var nonce = (await http.GetFromJsonAsync<JsonElement>(new Uri(node, "/api/claim-challenge"))).GetProperty("nonce").GetString()!;
+        return await ClaimWithAsync(http, node, certificate, [], callsign);
+    }
 
+    /// <summary>Claims the node with an operator certificate (with its key) and the chain above it.</summary>
+    public static async Task<ClaimedNode> ClaimWithAsync(HttpClient http, Uri node, X509Certificate2 operatorCertificate, IReadOnlyList<string> chain,
+        string callsign)
+    {
+        var nonce = (await http.GetFromJsonAsync<JsonElement>(new Uri(node, "/api/claim-challenge"))).GetProperty("nonce").GetString()!;
+        using var key = operatorCertificate.GetECDsaPrivateKey()!;
         using var response = await http.PostAsJsonAsync(new Uri(node, "/api/claim-station"), new
         {
-            certificate = certificate.ExportCertificatePem(),
-            chain = Array.Empty<string>(),
+            certificate = operatorCertificate.ExportCertificatePem(),
+            chain,
             station = new { callsign, metadata = new { } },
             nonce,
             signature = Convert.ToBase64String(key.SignData(Encoding.UTF8.GetBytes(nonce), HashAlgorithmName.SHA256)),
         });
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"claim refused: {(int)response.StatusCode} {body}");
-        return new ClaimedNode(JsonDocument.Parse(body).RootElement.GetProperty("accessToken").GetString()!, certificate);
+        return new ClaimedNode(JsonDocument.Parse(body).RootElement.GetProperty("accessToken").GetString()!, operatorCertificate);
     }
 
     /// <summary>A station certificate the operator signs on their own device (no node certificate needed for it).</summary>

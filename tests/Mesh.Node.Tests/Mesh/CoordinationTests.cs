@@ -184,4 +184,69 @@ public sealed class CoordinationTests
         Assert.Null(peer.CloseStatus);
         Assert.True((await node.Http.GetAsync(new Uri(node.BaseUri, "/readyz"))).IsSuccessStatusCode);
     }
+
+    /// <summary>An operator's CA certificate (with its key) under <paramref name="root"/>.</summary>
+    private static X509Certificate2 OperatorUnder(X509Certificate2 root, string callsign)
+    {
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={callsign}", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 1, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.DigitalSignature, true));
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7f;
+        using var certificate = request.Create(root, DateTimeOffset.UtcNow.AddDays(-1), root.NotAfter, serial);
+        return ECDsaCertificateExtensions.CopyWithPrivateKey(certificate, key);
+    }
+
+    private static async Task<NodeProcess> StartTrustingAsync(X509Certificate2 root)
+    {
+        var data = Directory.CreateTempSubdirectory("mesh-coordinate-").FullName;
+        Directory.CreateDirectory(Path.Combine(data, "certs", "roots"));
+        await File.WriteAllTextAsync(Path.Combine(data, "certs", "roots", "root.pem"), root.ExportCertificatePem());
+        return await NodeProcess.StartAsync(dataDirectory: data, withOps: true);
+    }
+
+    [Fact]
+    public async Task Two_nodes_of_different_clusters_exchange_what_they_trust_when_an_operator_syncs_them()
+    {
+        var root = StrangerRoot("W1ROOT");
+        await using var alpha = await StartTrustingAsync(root);
+        await using var bravo = await StartTrustingAsync(root);
+        var alphaOwner = await NodeOwner.ClaimWithAsync(alpha.Http, alpha.BaseUri, OperatorUnder(root, "K1AAA"), [root.ExportCertificatePem()], "K1AAA");
+        var bravoOwner = await NodeOwner.ClaimWithAsync(bravo.Http, bravo.BaseUri, OperatorUnder(root, "K2BBB"), [root.ExportCertificatePem()], "K2BBB");
+        await bravoOwner.ActivateAsync(bravo.Http, bravo.BaseUri);
+        using var issued = await bravoOwner.IssueAsync(bravo.Http, bravo.BaseUri, "W2STA");
+        var stationOfBravo = (await issued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("fingerprint").GetString()!;
+        using var blacklisted = await bravoOwner.PostAsync(bravo.Http, bravo.BaseUri, $"/api/certificates/{stationOfBravo}/blacklist", new { reason = "key stolen" });
+        Assert.True(blacklisted.IsSuccessStatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await alpha.Http.GetAsync(new Uri(alpha.BaseUri, $"/api/certificates/{stationOfBravo}"))).StatusCode);
+
+        var sync = await MeshCtlProcess.RunAsync(alpha, "--json", "peers", "sync", bravo.BaseUri.ToString());
+
+        Assert.True(sync.ExitCode == 0, sync.Output + sync.Error);
+        Assert.Equal("K2BBB", sync.Json.GetProperty("callsign").GetString());
+        Assert.True(sync.Json.GetProperty("received").GetProperty("accepted").GetInt32() >= 3, sync.Output);
+        Assert.True(sync.Json.GetProperty("sent").GetProperty("accepted").GetInt32() >= 1, sync.Output);
+        var details = await alpha.GetJsonAsync($"/api/certificates/{stationOfBravo}");
+        Assert.Equal("key stolen", details.GetProperty("blacklisted").GetProperty("reason").GetString());
+        var alphaOperator = Fingerprint(alphaOwner.Operator);
+        Assert.Equal(HttpStatusCode.OK, (await bravo.Http.GetAsync(new Uri(bravo.BaseUri, $"/api/certificates/{alphaOperator}"))).StatusCode);
+        var peers = (await alpha.GetJsonAsync("/api/peers")).EnumerateArray().ToList();
+        Assert.True(peers.Any(p => p.GetProperty("endpoint").GetString() == bravo.BaseUri.ToString().TrimEnd('/')
+            && p.GetProperty("discoveryMethod").GetString() == "peer"), $"{sync.Output} peers: {string.Join(", ", peers)}");
+    }
+
+    [Fact]
+    public async Task Syncing_with_a_node_that_is_not_there_fails_with_a_clear_error()
+    {
+        await using var node = await NodeProcess.StartAsync(withOps: true);
+
+        var sync = await MeshCtlProcess.RunAsync(node, "peers", "sync", "http://127.0.0.1:9");
+        var bad = await MeshCtlProcess.RunAsync(node, "peers", "sync", "ftp://nowhere");
+
+        Assert.Equal(1, sync.ExitCode);
+        Assert.Contains("could not be reached", sync.Output + sync.Error);
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("http://10.0.0.5:8080", bad.Output + bad.Error);
+    }
 }
