@@ -1,11 +1,12 @@
 'use strict';
-// R1: hostile input on every /ws/signal message type and every HTTP endpoint of a real mesh-node.
+// R1: hostile input on every /ws/signal and /ws/coordinate message type and every HTTP endpoint of a real mesh-node.
 // Starts the Release node (hocon/bench.hocon, so the rate limiter does not answer for the parser),
 // sends N mutated messages over a few connections, each of which must be answered with exactly one
 // frame (an ERROR, or PEERS for a valid LIST_PEERS) on a connection that stays open; then throws
 // random requests at the HTTP API, none of which may get a 5xx; then checks the node is still ready
 // and holds no connection it was given. Prints the figures; exits non-zero on any breach.
-// Usage: node bench/fuzz.js [--cases 100000] [--connections 20] [--http 3000] [--seed 1]
+// /ws/coordinate gets its own share of mutated node-to-node messages, each answered by one ERROR or SYNC_RESULT.
+// Usage: node bench/fuzz.js [--cases 100000] [--connections 20] [--http 3000] [--coordinate 5000] [--seed 1]
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -18,6 +19,7 @@ const option = (name, fallback) => (argv.includes(`--${name}`) ? argv[argv.index
 const cases = Number(option('cases', 100000));
 const connections = Number(option('connections', 20));
 const httpCases = Number(option('http', 3000));
+const coordinateCases = Number(option('coordinate', 5000));
 let seed = Number(option('seed', 1));
 
 // A small deterministic generator, so a breach can be replayed with the same --seed.
@@ -37,9 +39,17 @@ const valid = () => pick([
   { type: 'LIST_PEERS' },
 ]);
 
+const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+const validCoordinate = () => pick([
+  { type: 'PEER_ANNOUNCE', server: { callsign: 'W1AW', endpoint: 'http://127.0.0.1:9', capabilities: ['signaling'] } },
+  { type: 'CERT_SYNC', certificates: [{ fingerprint: 'a'.repeat(64), certificate: pem, chain: [pem] }] },
+  { type: 'BLACKLIST_UPDATE', blacklist: [{ fingerprint: 'b'.repeat(64), reason: 'x', timestamp: '2026-11-26T12:00:00Z', signer: { certificate: pem, chain: [] }, signature: 'AAAA' }] },
+  { type: 'CONTENT_SYNC', catalog: { entries: [] } },
+]);
+
 /** One hostile frame: a valid message mutated, or something that is not a message at all. */
-function mutate() {
-  const message = valid();
+function mutate(make = valid) {
+  const message = make();
   const keys = Object.keys(message);
   switch (Math.floor(random() * 9)) {
     case 0: delete message[pick(keys)]; break;
@@ -99,11 +109,38 @@ async function fuzzConnection(url, count, tally) {
   socket.close();
 }
 
+/** Node-to-node messages, one at a time; each must be answered by exactly one ERROR or SYNC_RESULT. */
+async function fuzzCoordinate(url, count, tally) {
+  const socket = new WebSocket(url, { maxPayload: 8 << 20 });
+  const frames = [];
+  let waiting = null;
+  socket.on('message', (data) => { frames.push(JSON.parse(data.toString())); if (waiting) waiting(); });
+  await new Promise((resolve, reject) => { socket.once('open', resolve); socket.once('error', reject); });
+  const next = (ms) => new Promise((resolve) => {
+    if (frames.length) return resolve(frames.shift());
+    const timer = setTimeout(() => { waiting = null; resolve(null); }, ms);
+    waiting = () => { clearTimeout(timer); waiting = null; resolve(frames.shift()); };
+  });
+  const announce = await next(5000);
+  if (announce?.type !== 'PEER_ANNOUNCE') throw new Error('/ws/coordinate did not announce the node');
+  for (let i = 0; i < count; i++) {
+    const frame = mutate(validCoordinate);
+    socket.send(frame.binary ?? frame.text, { binary: Boolean(frame.binary) });
+    const reply = await next(10000);
+    if (!reply) { tally.unanswered.push(frame.text?.slice(0, 120) ?? '<binary>'); continue; }
+    tally.sent++;
+    const key = reply.type === 'ERROR' ? reply.error : `(${reply.type} ${reply.of})`;
+    tally.errors[key] = (tally.errors[key] ?? 0) + 1;
+    if (socket.readyState !== WebSocket.OPEN) { tally.closed++; break; }
+  }
+  socket.close();
+}
+
 async function fuzzHttp(base, count) {
   const paths = ['/api/status', '/api/info', '/api/claim-challenge', '/api/claim-station', '/api/node-csr', '/api/node-certificate',
     '/api/mesh', '/api/certificates', `/api/certificates/${'a'.repeat(64)}`, `/api/certificates/${junk(10)}/blacklist`,
     '/api/issue-certificate', '/api/peers', '/api/local-servers', '/api/content-catalog', '/healthz', '/readyz', '/metrics', '/',
-    '/ws/signal', `/${junk(20)}`, '/api/%00', '/api/certificates/..%2f..%2f'];
+    '/ws/signal', '/ws/coordinate', `/${junk(20)}`, '/api/%00', '/api/certificates/..%2f..%2f'];
   const statuses = {};
   let fiveHundreds = 0;
   for (let i = 0; i < count; i++) {
@@ -128,6 +165,10 @@ async function fuzzHttp(base, count) {
   try {
     await Promise.all(Array.from({ length: connections }, () => fuzzConnection(url, Math.ceil(cases / connections), tally)));
     const wsSeconds = (Date.now() - started) / 1000;
+    const coordination = { sent: 0, closed: 0, unanswered: [], errors: {} };
+    const coordinateStarted = Date.now();
+    await fuzzCoordinate(`ws://127.0.0.1:${node.port}/ws/coordinate`, coordinateCases, coordination);
+    const coordinateSeconds = (Date.now() - coordinateStarted) / 1000;
     const http = await fuzzHttp(node.base, httpCases);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const status = await (await fetch(`${node.base}/api/status`)).json();
@@ -135,10 +176,13 @@ async function fuzzHttp(base, count) {
     console.log(`/ws/signal: ${tally.sent} hostile messages over ${connections} connections in ${wsSeconds.toFixed(1)} s, each answered by one frame`);
     console.log(`  replies: ${Object.entries(tally.errors).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     console.log(`  unanswered: ${tally.unanswered.length}, connections closed by the node: ${tally.closed}`);
+    console.log(`/ws/coordinate: ${coordination.sent} hostile messages in ${coordinateSeconds.toFixed(1)} s, each answered by one frame`);
+    console.log(`  replies: ${Object.entries(coordination.errors).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    console.log(`  unanswered: ${coordination.unanswered.length}, connections closed by the node: ${coordination.closed}`);
     console.log(`HTTP: ${httpCases} hostile requests; statuses: ${Object.entries(http.statuses).map(([k, v]) => `${k}×${v}`).join(', ')}; 5xx other than 503: ${http.fiveHundreds}`);
     console.log(`after: ready ${ready}, connections the node still holds: ${status.signaling.connected}`);
-    breaches = tally.unanswered.length + tally.closed + http.fiveHundreds + (ready ? 0 : 1) + status.signaling.connected;
-    for (const frame of tally.unanswered.slice(0, 5)) console.log(`  unanswered: ${frame}`);
+    breaches = tally.unanswered.length + tally.closed + coordination.unanswered.length + coordination.closed + http.fiveHundreds + (ready ? 0 : 1) + status.signaling.connected;
+    for (const frame of tally.unanswered.concat(coordination.unanswered).slice(0, 5)) console.log(`  unanswered: ${frame}`);
   } finally {
     node.child.kill('SIGTERM');
   }

@@ -152,7 +152,7 @@ for _ in $(seq 1 300); do
 done
 curl -fs "http://127.0.0.1:$http_port/readyz" >/dev/null || { cat "$work/node.log"; fail "/readyz never answered 200"; }
 echo "ready in $(( ($(date +%s%N) - started) / 1000000 )) ms"
-"$image/app/meshctl" --port "$ops_port" cluster show | grep -E '\sUp\s' >/dev/null || fail "meshctl from the image layout did not show the node Up"
+"$image/app/meshctl" --port "$ops_port" cluster show | grep -E '\sup\s' >/dev/null || fail "meshctl from the image layout did not show the node Up"
 curl -fs "http://127.0.0.1:$http_port/" | grep -qi '<html' || fail "the node does not serve the PWA at /"
 curl -fs "http://127.0.0.1:$http_port/metrics" | grep -q '^mesh_cluster_members{status="up"} 1$' || fail "/metrics does not count the node as up"
 [[ -f "$work/data/node-id" ]] || fail "the node did not write its data to the volume path"

@@ -10,7 +10,7 @@ public static class Commands
 {
     public static IReadOnlyList<CommandInfo> All { get; } =
     [
-        new("cluster", "show", "", "members, their status and reachability, the leader", 0, 0),
+        new("cluster", "show", "", "members, their status, callsign and reachability, the leader", 0, 0),
         new("cluster", "leader", "", "the cluster leader's address", 0, 0),
         new("cluster", "join", "ADDRESS", "join this node to the cluster of ADDRESS (akka.tcp://mesh@host:4053); a node alone in its own cluster re-forms there", 1, 1),
         new("cluster", "leave", "[ADDRESS]", "ask a member (default: this node) to leave the cluster gracefully", 0, 1),
@@ -19,6 +19,7 @@ public static class Commands
         new("cluster", "tail", "", "stream membership events until Ctrl+C", 0, 0, Streams: true),
         new("signaling", "show", "", "connected and registered clients, top talkers, messages relayed", 0, 0),
         new("peers", "list", "", "peer nodes this node knows", 0, 0),
+        new("peers", "sync", "ENDPOINT", "exchange announce, certificates and blacklist with a node outside this cluster (http://host:port)", 1, 1),
         new("certificates", "list", "", "the trust store", 0, 0),
         new("content", "show", "", "the content catalog", 0, 0),
     ];

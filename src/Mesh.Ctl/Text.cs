@@ -17,6 +17,10 @@ public static class Text
         ("signaling", "show") => Signaling(result),
         ("peers", "list") => Table(result.GetProperty("peers"), "no peers known",
             ("ENDPOINT", "endpoint", 32), ("CALLSIGN", "callsign", 10), ("FOUND BY", "discoveryMethod", 9), ("CONFIRMED", "confirmed", 10), ("LAST CONTACT", "lastContact", 0)),
+        ("peers", "sync") => $"synced with {String(result, "peer")} ({String(result, "callsign") ?? "unclaimed"})\n" +
+            $"sent      {result.GetProperty("sent").GetProperty("accepted").GetInt32()} taken in, {result.GetProperty("sent").GetProperty("refused").GetInt32()} refused\n" +
+            $"received  {result.GetProperty("received").GetProperty("accepted").GetInt32()} taken in, {result.GetProperty("received").GetProperty("refused").GetInt32()} refused" +
+            (result.GetProperty("errors").GetArrayLength() > 0 ? $"\nerrors    {string.Join(", ", result.GetProperty("errors").EnumerateArray().Select(e => e.GetString()))}" : ""),
         ("certificates", "list") => Table(result.GetProperty("certificates"), "the trust store is empty",
             ("FINGERPRINT", "fingerprint", 65), ("CALLSIGN", "callsign", 10), ("CLASS", "licenseClass", 10), ("TRUST", "trustLevel", 0)),
         _ => result.GetRawText(),
@@ -27,15 +31,17 @@ public static class Text
 
     private static string Cluster(JsonElement result)
     {
+        var unreachable = result.GetProperty("unreachable").EnumerateArray().Select(a => a.GetString()).ToHashSet();
         var text = new StringBuilder()
             .AppendLine($"self    {String(result, "self")}")
             .AppendLine($"leader  {String(result, "leader") ?? "(none)"}")
             .AppendLine()
-            .AppendLine($"{"ADDRESS",-44} {"STATUS",-10} {"REACHABLE",-10} ROLES");
+            .AppendLine($"{"ADDRESS",-44} {"STATUS",-10} {"CALLSIGN",-10} {"REACHABLE",-10} ROLES");
         foreach (var member in result.GetProperty("members").EnumerateArray())
         {
+            var address = String(member, "address");
             var roles = string.Join(",", member.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
-            text.AppendLine($"{String(member, "address"),-44} {String(member, "status"),-10} {(member.GetProperty("reachable").GetBoolean() ? "yes" : "NO"),-10} {roles}".TrimEnd());
+            text.AppendLine($"{address,-44} {String(member, "status"),-10} {String(member, "callsign") ?? "-",-10} {(unreachable.Contains(address) ? "NO" : "yes"),-10} {roles}".TrimEnd());
         }
 
         return text.ToString().TrimEnd();

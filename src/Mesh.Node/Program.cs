@@ -59,6 +59,7 @@ app.UseJsonErrors();
 app.UseWebSockets();
 app.MapStatus();
 app.MapSignaling();
+app.MapCoordination();
 app.MapMetrics();
 app.MapMeshEndpoints();
 app.MapCertificateEndpoints();

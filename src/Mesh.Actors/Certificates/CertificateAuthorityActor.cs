@@ -1,5 +1,7 @@
 // The node's certificate authority: claims, its node certificate, issued certificates, trust store and blacklist,
 // event-sourced so that whatever it acknowledged survives a crash.
+using System.Collections.Immutable;
+using System.Security.Cryptography.X509Certificates;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
@@ -25,14 +27,20 @@ public sealed class CertificateAuthorityActor : ReceivePersistentActor
     private long _eventsSinceSnapshot;
     private string? _nodeCsr;
     private NodeIssuer? _issuer;
+    // Roots other nodes' operators trust, adopted from the mesh; not in the journal (the mesh trust replica keeps them).
+    private ImmutableDictionary<string, TrustedRoot> _meshAnchors = ImmutableDictionary<string, TrustedRoot>.Empty;
+    private readonly IActorRef? _meshTrust;
 
-    public CertificateAuthorityActor(CertificateSettings settings, NodeKey nodeKey, IReadOnlyList<TrustedRoot> configuredRoots, TimeProvider time)
+    public CertificateAuthorityActor(CertificateSettings settings, NodeKey nodeKey, IReadOnlyList<TrustedRoot> configuredRoots, TimeProvider time,
+        Props? meshTrust)
     {
         _settings = settings;
         _nodeKey = nodeKey;
         _configuredRoots = configuredRoots;
         _time = time;
         PersistenceId = $"certificate-authority-{nodeKey.PublicKeyFingerprint[..16]}";
+        if (meshTrust is not null)
+            _meshTrust = Context.ActorOf(meshTrust, "mesh-trust");
 
         Recover<SnapshotOffer>(offer =>
         {
@@ -46,6 +54,9 @@ public sealed class CertificateAuthorityActor : ReceivePersistentActor
         });
         Recover<RecoveryCompleted>(_ =>
         {
+            // Until the mesh trust replica hands back what the mesh told this node, a blacklisted certificate would pass.
+            if (_meshTrust is not null)
+                BecomeStacked(AwaitingMeshTrust);
             RebuildValidator();
             PublishOwnership();
             _log.Info("Certificate authority {PersistenceId} recovered: {Phase}, {Certificates} certificates, {Blacklisted} blacklisted",
@@ -76,6 +87,19 @@ public sealed class CertificateAuthorityActor : ReceivePersistentActor
         Command<IssueCertificate>(command => Decide(_state.Handle(command, DecisionContext())));
         Command<AddCertificate>(command => Decide(_state.Handle(command, DecisionContext())));
         Command<BlacklistCertificate>(command => Decide(_state.Handle(command, DecisionContext())));
+        Command<SyncCertificates>(command => Decide(_state.Handle(command, DecisionContext())));
+        Command<SyncBlacklist>(command => Decide(_state.Handle(command, DecisionContext())));
+        Command<GetCoordinationSnapshot>(_ => Sender.Tell(_state.CoordinationSnapshot(DecisionContext(), _configuredRoots)));
+
+        Command<SubscribeLocalTrust>(_ => Sender.Tell(new LocalTrustStated(_state.TrustFacts(_configuredRoots).ToList())));
+        Command<AdoptMeshTrust>(Adopt);
+        Command<GetMeshTrustStatus>(query =>
+        {
+            if (_meshTrust is null)
+                Sender.Tell(new CertificateRefused(CertificateError.NotFound, "This authority does not replicate across a mesh."));
+            else
+                _meshTrust.Forward(query);
+        });
 
         Command<NodeOwnershipRequested>(_ =>
         {
@@ -108,8 +132,22 @@ public sealed class CertificateAuthorityActor : ReceivePersistentActor
         Context.System.EventStream.Subscribe(Self, typeof(NodeOwnershipRequested));
     }
 
-    public static Props Props(CertificateSettings settings, NodeKey nodeKey, IReadOnlyList<TrustedRoot> configuredRoots, TimeProvider? time = null) =>
-        Akka.Actor.Props.Create(() => new CertificateAuthorityActor(settings, nodeKey, configuredRoots, time ?? TimeProvider.System));
+    /// <param name="meshTrust">the replica to run as a child (<see cref="MeshTrustActor.Props"/>); commands then wait for its first
+    /// <see cref="AdoptMeshTrust"/> after every recovery.</param>
+    public static Props Props(CertificateSettings settings, NodeKey nodeKey, IReadOnlyList<TrustedRoot> configuredRoots, TimeProvider? time = null,
+        Props? meshTrust = null) =>
+        Akka.Actor.Props.Create(() => new CertificateAuthorityActor(settings, nodeKey, configuredRoots, time ?? TimeProvider.System, meshTrust));
+
+    private void AwaitingMeshTrust()
+    {
+        Command<AdoptMeshTrust>(adopt =>
+        {
+            Adopt(adopt);
+            UnbecomeStacked();
+            Stash.UnstashAll();
+        });
+        CommandAny(_ => Stash.Stash());
+    }
 
     private DateTimeOffset Now => _time.GetUtcNow();
 
@@ -117,7 +155,8 @@ public sealed class CertificateAuthorityActor : ReceivePersistentActor
     {
         if (_issuer?.Fingerprint != _state.NodeCertificateFingerprint)
             _issuer = NodeIssuer.From(_state);
-        return new AuthorityContext(Now, _validator, _nodeKey, _settings.IssuancePerHour, _settings.IssuedLifetime, _issuer);
+        return new AuthorityContext(Now, _validator, _state.Roots(_configuredRoots).Any(), _nodeKey, _settings.IssuancePerHour,
+            _settings.IssuedLifetime, _issuer);
     }
 
     private void Decide(Decision decision)
@@ -144,6 +183,7 @@ public sealed class CertificateAuthorityActor : ReceivePersistentActor
             {
                 replyTo.Tell(decision.Reply);
                 PublishOwnership();
+                _meshTrust?.Tell(new LocalTrustStated(decision.Events.SelectMany(e => _state.TrustFactsOf(e, _configuredRoots)).ToList()));
             }
             if (++_eventsSinceSnapshot >= _settings.SnapshotEvery)
             {
@@ -164,7 +204,24 @@ public sealed class CertificateAuthorityActor : ReceivePersistentActor
     }
 
     private void RebuildValidator() =>
-        _validator = new ChainValidator(_state.Roots(_configuredRoots), _state.BlacklistedFingerprints());
+        _validator = new ChainValidator(_state.Roots(_configuredRoots).Concat(_meshAnchors.Values), _state.BlacklistedFingerprints());
+
+    private void Adopt(AdoptMeshTrust adopt)
+    {
+        foreach (var fact in adopt.Facts)
+        {
+            _state = _state.Adopt(fact);
+            if (fact is AnchorFact anchor)
+            {
+                var root = new TrustedRoot(X509CertificateLoader.LoadCertificate(anchor.Root), anchor.IsLotw);
+                _meshAnchors = _meshAnchors.SetItem(root.Fingerprint, root);
+            }
+            if (fact is BlacklistFact blacklisted)
+                _log.Info("Certificate {Fingerprint} blacklisted by the mesh: {Reason}", blacklisted.Fingerprint, blacklisted.Reason);
+        }
+        RebuildValidator();
+        PublishOwnership();
+    }
 
     /// <summary>Signaling's REGISTER: the PEM holds the client's certificate first, then its chain.</summary>
     private void VerifyLicense(License.Verify verify)

@@ -37,9 +37,11 @@ public static class CertificateAuthorityHosting
     /// <summary>
     /// The certificate authority, registered under <see cref="CertificateAuthority"/> and, so that signaling shows
     /// licensed stations, under <see cref="LicenseVerifier"/>: call it before AddSignaling. Needs AddNodeStorage.
+    /// <paramref name="acrossMesh"/> gives it the <see cref="MeshTrustActor"/> replica that spreads the trust store and blacklist
+    /// through the cluster and takes in other nodes': it needs the cluster provider and the mesh serializer (AddMesh).
     /// </summary>
     public static AkkaConfigurationBuilder AddCertificateAuthority(this AkkaConfigurationBuilder builder, CertificateSettings settings,
-        TimeProvider? time = null)
+        TimeProvider? time = null, bool acrossMesh = false)
     {
         builder.WithCustomSerializer("mesh-certificates", [typeof(ICertificateAuthorityEvent), typeof(CertificateAuthorityState)],
             system => new CertificateAuthoritySerializer(system));
@@ -49,7 +51,8 @@ public static class CertificateAuthorityHosting
             var roots = TrustedRootsDirectory.Load(settings.RootsDirectory);
             foreach (var problem in roots.Problems)
                 system.Log.Warning("Trusted root not loaded: {Problem}", problem);
-            var authority = system.ActorOf(CertificateAuthorityActor.Props(settings, nodeKey, roots.Roots, time), "certificate-authority");
+            var meshTrust = acrossMesh ? MeshTrustActor.Props(nodeKey, Akka.DistributedData.DistributedData.Get(system).Replicator, time) : null;
+            var authority = system.ActorOf(CertificateAuthorityActor.Props(settings, nodeKey, roots.Roots, time, meshTrust), "certificate-authority");
             registry.Register<CertificateAuthority>(authority);
             registry.Register<LicenseVerifier>(authority);
         });

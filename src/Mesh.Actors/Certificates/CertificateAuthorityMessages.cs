@@ -134,3 +134,44 @@ public sealed record CertificateDetails(
 public sealed record OwnerCheck(OwnerVerdict Verdict) : ICertificateAuthorityReply;
 
 public sealed record StationVerified(string Callsign, string Fingerprint, string? LicenseClass) : ICertificateAuthorityReply;
+
+// Exchange with nodes outside the cluster (/ws/coordinate)
+
+/// <summary>A certificate another node trusts, as CERT_SYNC carries it: taken in only if its chain validates here.</summary>
+public sealed record SyncedCertificate(string? Fingerprint, string? CertificatePem, IReadOnlyList<string>? ChainPems);
+
+/// <summary>
+/// A blacklisting as BLACKLIST_UPDATE carries it. Outside the cluster nothing vouches for the sender, so the item is
+/// signed by the stating node's key and carries that node's certificate and chain: taken in only if that chain
+/// validates here, names a certificate authority, and the signature over <see cref="SignedText"/> verifies.
+/// </summary>
+public sealed record SyncedBlacklisting(
+    string? Fingerprint,
+    string? Reason,
+    string? Timestamp,
+    string? SignerPem,
+    IReadOnlyList<string>? SignerChainPems,
+    string? Signature)
+{
+    /// <summary>The timestamp exactly as sent, so the signature does not depend on how either side formats times.</summary>
+    public static string SignedText(string fingerprint, string reason, string timestamp) => $"BLACKLIST\n{fingerprint}\n{reason}\n{timestamp}";
+}
+
+public sealed record SyncCertificates(IReadOnlyList<SyncedCertificate> Items) : ICertificateAuthorityCommand;
+
+public sealed record SyncBlacklist(IReadOnlyList<SyncedBlacklisting> Items) : ICertificateAuthorityCommand;
+
+public sealed record GetCoordinationSnapshot : ICertificateAuthorityQuery
+{
+    public static readonly GetCoordinationSnapshot Instance = new();
+}
+
+/// <param name="Item">the item's fingerprint as sent (or a placeholder when it sent none).</param>
+public sealed record SyncRefusal(string Item, string Code, string Details);
+
+/// <summary>Which items were taken in (or already known) and which were refused, with why.</summary>
+public sealed record SyncOutcome(IReadOnlyList<string> Accepted, IReadOnlyList<SyncRefusal> Refused) : ICertificateAuthorityReply;
+
+/// <summary>What this node offers a node outside the cluster: its certificates with chains, and its blacklist signed (when it can sign).</summary>
+public sealed record CoordinationSnapshot(IReadOnlyList<SyncedCertificate> Certificates, IReadOnlyList<SyncedBlacklisting> Blacklist)
+    : ICertificateAuthorityReply;

@@ -18,6 +18,7 @@ public sealed class CertificateAuthoritySerializer(ExtendedActorSystem system) :
     private const string TrustedManifest = "ca.trusted.v1";
     private const string BlacklistedManifest = "ca.blacklisted.v1";
     private const string SnapshotManifest = "ca.snapshot.v1";
+    private const string MeshTrustEntryManifest = "ca.mesh-trust-entry.v1";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
@@ -31,6 +32,7 @@ public sealed class CertificateAuthoritySerializer(ExtendedActorSystem system) :
         CertificateTrusted => TrustedManifest,
         CertificateBlacklisted => BlacklistedManifest,
         CertificateAuthorityState => SnapshotManifest,
+        MeshTrustEntryStored => MeshTrustEntryManifest,
         _ => throw new ArgumentException($"{o.GetType()} is not persisted by the certificate authority.", nameof(o)),
     };
 
@@ -49,6 +51,7 @@ public sealed class CertificateAuthoritySerializer(ExtendedActorSystem system) :
         TrustedManifest => Read<CertificateTrusted>(bytes),
         BlacklistedManifest => Read<CertificateBlacklisted>(bytes),
         SnapshotManifest => ReadSnapshot(bytes),
+        MeshTrustEntryManifest => Read<MeshTrustEntryStored>(bytes),
         _ => throw new SerializationException($"Unknown certificate authority manifest '{manifest}'."),
     };
 

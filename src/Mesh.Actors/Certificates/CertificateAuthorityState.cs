@@ -13,8 +13,9 @@ public sealed record OwnerRecord(string Callsign, string CertificateFingerprint,
 
 /// <summary>What a decision may depend on besides the state: the clock, the trust anchors, the node's key, the limits.</summary>
 /// <param name="Issuer">the node certificate and its chain already parsed, kept by the actor because parsing costs more than signing.</param>
-public sealed record AuthorityContext(DateTimeOffset Now, ChainValidator Validator, NodeKey NodeKey, int IssuancePerHour, TimeSpan IssuedLifetime,
-    NodeIssuer? Issuer = null);
+/// <param name="HasLocalRoots">roots of this node's own (configured, or its claimant's): without them a claim bootstraps, whatever the mesh trusts.</param>
+public sealed record AuthorityContext(DateTimeOffset Now, ChainValidator Validator, bool HasLocalRoots, NodeKey NodeKey, int IssuancePerHour,
+    TimeSpan IssuedLifetime, NodeIssuer? Issuer = null);
 
 /// <summary>The node certificate and the chain above it, parsed.</summary>
 public sealed record NodeIssuer(string Fingerprint, X509Certificate2 Certificate, IReadOnlyList<X509Certificate2> Chain)
@@ -86,7 +87,7 @@ public sealed record CertificateAuthorityState(
 
         var validator = context.Validator;
         X509Certificate2? bootstrapRoot = null;
-        if (!validator.HasRoots)
+        if (!context.HasLocalRoots)
         {
             // Bootstrap mode: trust on first use of the claimant's own self-signed CA certificate.
             var top = chain!.Count > 0 ? chain[^1] : certificate!;
@@ -210,6 +211,118 @@ public sealed record CertificateAuthorityState(
             new BlacklistAccepted(new BlacklistEntry(fingerprint, reason, context.Now), false));
     }
 
+    /// <summary>CERT_SYNC from a node outside the cluster: each item as if its owner added it here, after its fingerprint is checked.</summary>
+    public Decision Handle(SyncCertificates command, AuthorityContext context)
+    {
+        var state = this;
+        var events = new List<ICertificateAuthorityEvent>();
+        var accepted = new List<string>();
+        var refused = new List<SyncRefusal>();
+        foreach (var item in command.Items)
+        {
+            var label = Label(item.Fingerprint);
+            var (certificate, error) = CertificateFiles.ParseSinglePem(item.CertificatePem);
+            if (error is not null)
+            {
+                refused.Add(new SyncRefusal(label, error.Code, error.Details));
+                continue;
+            }
+            if (CertificateProfile.Fingerprint(certificate!) != item.Fingerprint)
+            {
+                refused.Add(new SyncRefusal(label, CertificateError.InvalidCertificate, "The fingerprint is not the SHA-256 of the certificate."));
+                continue;
+            }
+            var decision = state.Handle(new AddCertificate(item.CertificatePem, item.ChainPems), context);
+            if (decision.Reply is CertificateRefused refusal)
+            {
+                refused.Add(new SyncRefusal(label, refusal.Error.Code, refusal.Error.Details));
+                continue;
+            }
+            accepted.Add(label);
+            events.AddRange(decision.Events);
+            state = decision.Events.Aggregate(state, (current, e) => current.Apply(e));
+        }
+        return new Decision(events, new SyncOutcome(accepted, refused));
+    }
+
+    /// <summary>BLACKLIST_UPDATE from a node outside the cluster: only items signed by a certificate authority this node trusts.</summary>
+    public Decision Handle(SyncBlacklist command, AuthorityContext context)
+    {
+        var state = this;
+        var events = new List<ICertificateAuthorityEvent>();
+        var accepted = new List<string>();
+        var refused = new List<SyncRefusal>();
+        foreach (var item in command.Items)
+        {
+            var label = Label(item.Fingerprint);
+            if (CheckSigner(item, context) is { } signerError)
+            {
+                refused.Add(new SyncRefusal(label, signerError.Code, signerError.Details));
+                continue;
+            }
+            var decision = state.Handle(new BlacklistCertificate(item.Fingerprint, item.Reason), context);
+            if (decision.Reply is CertificateRefused refusal)
+            {
+                refused.Add(new SyncRefusal(label, refusal.Error.Code, refusal.Error.Details));
+                continue;
+            }
+            accepted.Add(label);
+            events.AddRange(decision.Events);
+            state = decision.Events.Aggregate(state, (current, e) => current.Apply(e));
+        }
+        return new Decision(events, new SyncOutcome(accepted, refused));
+    }
+
+    private static CertificateError? CheckSigner(SyncedBlacklisting item, AuthorityContext context)
+    {
+        if (item.Fingerprint is null || item.Reason is null || item.Timestamp is null || item.SignerPem is null || item.Signature is null)
+            return new CertificateError(CertificateError.InvalidProof,
+                "A blacklisting from outside the cluster must carry fingerprint, reason, timestamp, signer and signature.");
+        if (!DateTimeOffset.TryParse(item.Timestamp, System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal, out _))
+            return new CertificateError(CertificateError.InvalidRequest, "timestamp is not an ISO 8601 time.");
+        var (signer, chain, error) = ParseWithChain(item.SignerPem, item.SignerChainPems);
+        if (error is not null)
+            return error;
+        var validation = context.Validator.Validate(signer!, chain!);
+        if (validation.Error is not null)
+            return validation.Error with { Details = $"The signer's chain does not validate here: {validation.Error.Details}" };
+        if (!validation.Chain!.Leaf.CanIssue)
+            return new CertificateError(CertificateError.InvalidProof, "The signer is not a certificate authority (a node certificate).");
+        return ProofOfPossession.Verify(signer!, SyncedBlacklisting.SignedText(item.Fingerprint, item.Reason, item.Timestamp), item.Signature)
+            ? null
+            : new CertificateError(CertificateError.InvalidProof, "The signature does not verify with the signer's key.");
+    }
+
+    private static string Label(string? fingerprint) => fingerprint is { Length: > 0 and <= 64 } ? fingerprint : "(none)";
+
+    /// <summary>
+    /// This node's side of a CERT_SYNC and BLACKLIST_UPDATE: every certificate it holds with its chain, and its blacklist
+    /// signed with the node key when it has a node certificate to sign under (without one, no receiver could check it).
+    /// </summary>
+    public CoordinationSnapshot CoordinationSnapshot(AuthorityContext context, IReadOnlyList<TrustedRoot> configuredRoots)
+    {
+        var certificates = TrustFacts(configuredRoots).OfType<CertificateFact>()
+            .Select(f => new SyncedCertificate(Fingerprint(f.Certificate), Pem(f.Certificate), f.Chain.Select(Pem).ToList()))
+            .ToList();
+        var issuer = context.Issuer is { } cached && cached.Fingerprint == NodeCertificateFingerprint ? cached : NodeIssuer.From(this);
+        if (issuer is null)
+            return new CoordinationSnapshot(certificates, []);
+        var signerPem = issuer.Certificate.ExportCertificatePem();
+        var signerChain = issuer.Chain.Select(c => c.ExportCertificatePem()).ToList();
+        var blacklist = Blacklist.Values.Select(entry =>
+        {
+            var timestamp = entry.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+            var text = SyncedBlacklisting.SignedText(entry.Fingerprint, entry.Reason, timestamp);
+            var signature = context.NodeKey.Key.SignData(System.Text.Encoding.UTF8.GetBytes(text), HashAlgorithmName.SHA256,
+                DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+            return new SyncedBlacklisting(entry.Fingerprint, entry.Reason, timestamp, signerPem, signerChain, Convert.ToBase64String(signature));
+        }).ToList();
+        return new CoordinationSnapshot(certificates, blacklist);
+    }
+
+    private static string Pem(byte[] der) => PemEncoding.WriteString("CERTIFICATE", der);
+
     // Queries
 
     public OwnerCheck CheckOwner(string? token)
@@ -222,7 +335,7 @@ public sealed record CertificateAuthorityState(
     }
 
     public AuthorityStatus Status(AuthorityContext context) =>
-        new(Phase, Owner?.Callsign, BootstrapRootFingerprint is not null || !context.Validator.HasRoots,
+        new(Phase, Owner?.Callsign, BootstrapRootFingerprint is not null || !context.HasLocalRoots,
             NodeCertificateFingerprint is not null && !Blacklist.ContainsKey(NodeCertificateFingerprint),
             context.Validator.Roots.Count());
 
@@ -313,6 +426,86 @@ public sealed record CertificateAuthorityState(
                 yield break;
             yield return current;
         }
+    }
+
+    // The mesh's trust store
+
+    /// <summary>Everything this node's trust store holds, as facts for the mesh: its roots, certificates with their chains, blacklist.</summary>
+    public IEnumerable<TrustFact> TrustFacts(IReadOnlyList<TrustedRoot> configuredRoots)
+    {
+        foreach (var root in Roots(configuredRoots))
+            yield return new AnchorFact(root.Certificate.RawData, root.IsLotw);
+        foreach (var stored in Certificates.Values)
+        {
+            if (stored.Level != TrustLevel.Root && CertificateFactOf(stored.Fingerprint, configuredRoots) is { } fact)
+                yield return fact;
+        }
+        foreach (var entry in Blacklist.Values)
+            yield return new BlacklistFact(entry.Fingerprint, entry.Reason, entry.At);
+    }
+
+    /// <summary>The facts an event of this authority added, read from the state after it was applied.</summary>
+    public IEnumerable<TrustFact> TrustFactsOf(ICertificateAuthorityEvent @event, IReadOnlyList<TrustedRoot> configuredRoots)
+    {
+        var (certificate, anchor) = @event switch
+        {
+            NodeClaimed e => (e.OwnerCertificate, e.BootstrapRoot),
+            NodeCertificateInstalled e => (e.Certificate, null),
+            CertificateIssued e => (e.Certificate, null),
+            CertificateTrusted { Level: not TrustLevel.Root } e => (e.Certificate, null),
+            _ => ((byte[]?)null, (byte[]?)null),
+        };
+        if (anchor is not null)
+            yield return new AnchorFact(anchor, IsLotw: false);
+        // A bootstrap claimant's certificate is its own root: stated once, as the anchor.
+        if (certificate is not null && !(anchor?.AsSpan().SequenceEqual(certificate) ?? false) && CertificateFactOf(Fingerprint(certificate), configuredRoots) is { } fact)
+            yield return fact;
+        if (@event is CertificateBlacklisted blacklisted)
+            yield return new BlacklistFact(blacklisted.Fingerprint, blacklisted.Reason, blacklisted.At);
+    }
+
+    /// <summary>
+    /// Takes in a fact another node stated (already checked). It lives in memory only: the mesh trust replica keeps
+    /// it in its own store and hands it back at every start.
+    /// </summary>
+    public CertificateAuthorityState Adopt(TrustFact fact) => fact switch
+    {
+        AnchorFact anchor => AdoptAnchor(anchor),
+        CertificateFact certificate => StoreChain([certificate.Certificate, .. certificate.Chain],
+            CertificateProfile.Read(X509CertificateLoader.LoadCertificate(certificate.Certificate)).Facts is { CanIssue: true }
+                ? TrustLevel.Intermediate
+                : TrustLevel.Peer),
+        BlacklistFact blacklisted => Blacklist.ContainsKey(blacklisted.Fingerprint)
+            ? this
+            : this with { Blacklist = Blacklist.Add(blacklisted.Fingerprint, new BlacklistEntry(blacklisted.Fingerprint, blacklisted.Reason, blacklisted.At)) },
+        _ => throw new ArgumentOutOfRangeException(nameof(fact), fact.GetType().Name, "Not a trust fact."),
+    };
+
+    /// <summary>An anchor may already be stored as a chain member of a certificate that arrived first: it is a root now.</summary>
+    private CertificateAuthorityState AdoptAnchor(AnchorFact anchor)
+    {
+        var stored = StoreChain([anchor.Root], TrustLevel.Root);
+        var fingerprint = Fingerprint(anchor.Root);
+        return stored with { Certificates = stored.Certificates.SetItem(fingerprint, stored.Certificates[fingerprint] with { Level = TrustLevel.Root }) };
+    }
+
+    /// <summary>A stored certificate with its chain up to a self-signed root, or null when the store cannot reach one.</summary>
+    private CertificateFact? CertificateFactOf(string fingerprint, IReadOnlyList<TrustedRoot> configuredRoots)
+    {
+        if (!Certificates.TryGetValue(fingerprint, out var stored))
+            return null;
+        var chain = ChainOf(fingerprint).ToList();
+        var top = chain.Count > 0 ? chain[^1] : stored;
+        var path = chain.Select(c => c.Der).ToList();
+        if (top.IssuerFingerprint != top.Fingerprint)
+        {
+            var issuerName = X509CertificateLoader.LoadCertificate(top.Der).IssuerName.RawData;
+            var root = Roots(configuredRoots).FirstOrDefault(r => r.Certificate.SubjectName.RawData.AsSpan().SequenceEqual(issuerName));
+            if (root is null)
+                return null;
+            path.Add(root.Certificate.RawData);
+        }
+        return new CertificateFact(stored.Der, path);
     }
 
     // Events

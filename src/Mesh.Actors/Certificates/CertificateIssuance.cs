@@ -106,6 +106,15 @@ public static class CertificateIssuance
         return builder.Build();
     }
 
+    /// <summary>
+    /// From the issuer's subject key identifier, or, when the owner's tool left that out of the node certificate, from
+    /// the key identifier RFC 5280 (4.2.1.2, method 1) would have given it.
+    /// </summary>
+    private static X509AuthorityKeyIdentifierExtension AuthorityKeyIdentifier(X509Certificate2 issuer) =>
+        issuer.Extensions.OfType<X509SubjectKeyIdentifierExtension>().Any()
+            ? X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer, includeKeyIdentifier: true, includeIssuerAndSerial: false)
+            : X509AuthorityKeyIdentifierExtension.CreateFromSubjectKeyIdentifier(new X509SubjectKeyIdentifierExtension(issuer.PublicKey, critical: false));
+
     /// <summary>An end-entity station certificate for the request's public key, signed by <paramref name="issuer"/>.</summary>
     public static X509Certificate2 IssueStation(SigningRequest request, string? licenseClass, Issuer issuer, DateTimeOffset now, TimeSpan lifetime)
     {
@@ -113,7 +122,7 @@ public static class CertificateIssuance
         builder.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         builder.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         builder.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.Request.PublicKey, false));
-        builder.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer.Certificate, true, false));
+        builder.CertificateExtensions.Add(AuthorityKeyIdentifier(issuer.Certificate));
         if (!string.IsNullOrWhiteSpace(licenseClass))
             builder.CertificateExtensions.Add(new X509Extension(CertificateOids.LicenseClass, CertificateProfile.EncodeText(licenseClass), false));
 

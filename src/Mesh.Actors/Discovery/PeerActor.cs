@@ -98,8 +98,11 @@ public sealed class PeerActor : ReceiveActor, IWithTimers
             if (first)
             {
                 _log.Info("Peer {Endpoint} ({Callsign}) confirmed in {RoundTripMs} ms", _state.Endpoint, _state.Callsign, result.RoundTrip.TotalMilliseconds);
-                Context.System.EventStream.Publish(new PeerDiscovered(_state.NodeId, _state.AkkaAddress, _state.Endpoint,
-                    _state.Callsign, _state.Capabilities, _state.Method));
+                // A node that announced itself over /ws/coordinate stays outside this cluster on purpose (a slow link, another
+                // island's choice); joining it is the operator's call (meshctl cluster join), not the join policy's.
+                if (_state.Method != DiscoveryMethod.Peer)
+                    Context.System.EventStream.Publish(new PeerDiscovered(_state.NodeId, _state.AkkaAddress, _state.Endpoint,
+                        _state.Callsign, _state.Capabilities, _state.Method));
             }
         }
         else

@@ -3,6 +3,7 @@ using System.Runtime.Serialization;
 using System.Text;
 using Akka.Actor;
 using Akka.Serialization;
+using Mesh.Actors.Certificates;
 using Mesh.Actors.Signaling;
 
 namespace Mesh.Actors.Mesh;
@@ -17,6 +18,7 @@ public sealed class MeshMessageSerializer(ExtendedActorSystem system) : Serializ
     public const string DeliverV1 = "deliver.v1";
     public const string PresenceEntryV1 = "presence-entry.v1";
     public const string NodeCardV1 = "node-card.v1";
+    public const string TrustEntryV1 = "trust-entry.v1";
 
     public override int Identifier => Id;
 
@@ -25,6 +27,7 @@ public sealed class MeshMessageSerializer(ExtendedActorSystem system) : Serializ
         Presence.Deliver => DeliverV1,
         PresenceEntry => PresenceEntryV1,
         NodeCard => NodeCardV1,
+        SignedTrustEntry => TrustEntryV1,
         _ => throw new ArgumentException($"{o.GetType()} is not a mesh message this serializer knows", nameof(o)),
     };
 
@@ -49,6 +52,11 @@ public sealed class MeshMessageSerializer(ExtendedActorSystem system) : Serializ
                     writer.Write(card.NodeId);
                     WriteNullable(writer, card.Callsign);
                     break;
+                case SignedTrustEntry entry:
+                    writer.Write(entry.Payload);
+                    writer.Write(entry.Origin);
+                    writer.Write(entry.Signature);
+                    break;
                 default:
                     throw new ArgumentException($"{obj.GetType()} is not a mesh message this serializer knows", nameof(obj));
             }
@@ -68,12 +76,13 @@ public sealed class MeshMessageSerializer(ExtendedActorSystem system) : Serializ
                 PresenceEntryV1 => new PresenceEntry(reader.ReadString(), reader.ReadString(), reader.ReadBoolean(),
                     system.Provider.ResolveActorRef(reader.ReadString())),
                 NodeCardV1 => new NodeCard(reader.ReadString(), ReadNullable(reader)),
+                TrustEntryV1 => new SignedTrustEntry(reader.ReadString(), reader.ReadString(), reader.ReadString()),
                 _ => throw new SerializationException($"Unknown mesh message manifest '{manifest}': a newer node sent a version this one does not read."),
             };
         }
-        catch (EndOfStreamException)
+        catch (Exception e) when (e is EndOfStreamException or FormatException or IOException)
         {
-            throw new SerializationException($"A truncated '{manifest}' mesh message.");
+            throw new SerializationException($"A truncated or malformed '{manifest}' mesh message.");
         }
     }
 

@@ -1,4 +1,5 @@
 // Feeds cluster membership events to one `meshctl cluster tail` for as long as it watches.
+using System.Text.Json;
 using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Cluster;
@@ -41,6 +42,7 @@ public sealed class MembershipTailActor : ReceiveActor
         events.TryComplete();
     }
 
+    // Statuses are spelt as GET /api/mesh and meshctl cluster show spell them: camelCase ("up", "weaklyUp").
     private void Write(string name, Address address, MemberStatus status) =>
-        events.TryWrite(new MembershipEvent(name, address.ToString(), status.ToString(), DateTimeOffset.UtcNow));
+        events.TryWrite(new MembershipEvent(name, address.ToString(), JsonNamingPolicy.CamelCase.ConvertName(status.ToString()), DateTimeOffset.UtcNow));
 }

@@ -15,7 +15,6 @@ public static class CertificateEndpoints
 
     private const int DrainLimitBytes = 16 * 1024 * 1024;
 
-    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private sealed record CertificateBody(string? Certificate, List<string>? Chain);
@@ -27,9 +26,9 @@ public static class CertificateEndpoints
     public static IEndpointRouteBuilder MapCertificateEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/api/claim-challenge", (MeshRuntime runtime) =>
-            WithAuthority(runtime, async authority =>
+            runtime.WithActor<CertificateAuthority>(async authority =>
             {
-                var challenge = await authority.Ask<ClaimChallengeIssued>(GetClaimChallenge.Instance, AskTimeout);
+                var challenge = await Ask<ClaimChallengeIssued>(authority, GetClaimChallenge.Instance);
                 return Results.Json(new { nonce = challenge.Nonce, expiresAt = challenge.ExpiresAt });
             }));
 
@@ -44,8 +43,8 @@ public static class CertificateEndpoints
             }));
 
         endpoints.MapGet("/api/node-csr", (MeshRuntime runtime) =>
-            WithAuthority(runtime, async authority =>
-                Results.Json(new { csr = (await authority.Ask<NodeCsr>(GetNodeCsr.Instance, AskTimeout)).CsrPem })));
+            runtime.WithActor<CertificateAuthority>(async authority =>
+                Results.Json(new { csr = (await Ask<NodeCsr>(authority, GetNodeCsr.Instance)).CsrPem })));
 
         endpoints.MapPost("/api/node-certificate", (HttpContext http, MeshRuntime runtime) =>
             WithBody<CertificateBody>(http, runtime, ownerOnly: true, async (authority, body) =>
@@ -53,14 +52,14 @@ public static class CertificateEndpoints
                 var reply = await Ask(authority, new InstallNodeCertificate(body.Certificate, body.Chain));
                 if (reply is not NodeCertificateAccepted accepted)
                     return Refused(reply);
-                var status = await authority.Ask<AuthorityStatus>(GetAuthorityStatus.Instance, AskTimeout);
+                var status = await Ask<AuthorityStatus>(authority, GetAuthorityStatus.Instance);
                 return Results.Json(new { fingerprint = accepted.Fingerprint, capabilities = NodeCapabilities.Of(status.CanIssue) });
             }));
 
         endpoints.MapGet("/api/certificates", (MeshRuntime runtime) =>
-            WithAuthority(runtime, async authority =>
+            runtime.WithActor<CertificateAuthority>(async authority =>
             {
-                var list = await authority.Ask<CertificateList>(ListCertificates.Instance, AskTimeout);
+                var list = await Ask<CertificateList>(authority, ListCertificates.Instance);
                 return Results.Json(list.Certificates.Select(Summary));
             }));
 
@@ -74,7 +73,7 @@ public static class CertificateEndpoints
             }));
 
         endpoints.MapGet("/api/certificates/{fingerprint}", (string fingerprint, MeshRuntime runtime) =>
-            WithAuthority(runtime, async authority =>
+            runtime.WithActor<CertificateAuthority>(async authority =>
             {
                 var reply = await Ask(authority, new GetCertificate(fingerprint));
                 return reply is CertificateDetails details ? Results.Json(Details(details)) : Refused(reply);
@@ -109,24 +108,9 @@ public static class CertificateEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> WithAuthority(MeshRuntime runtime, Func<IActorRef, Task<IResult>> handle)
-    {
-        if (runtime.Current?.Registry.TryGet<CertificateAuthority>(out var authority) != true)
-            return ErrorResults.NodeStarting();
-        try
-        {
-            return await handle(authority!);
-        }
-        catch (AskTimeoutException)
-        {
-            // The CA is recovering, or its actor system is going away under a re-form.
-            return ErrorResults.NodeStarting();
-        }
-    }
-
     /// <summary>The owner guard, then the body: read up to <see cref="MaxBodyBytes"/>, JSON into <typeparamref name="T"/>.</summary>
     private static Task<IResult> WithBody<T>(HttpContext http, MeshRuntime runtime, bool ownerOnly, Func<IActorRef, T, Task<IResult>> handle) where T : class =>
-        WithAuthority(runtime, async authority =>
+        runtime.WithActor<CertificateAuthority>(async authority =>
         {
             if (ownerOnly && await OwnerGuard.RefuseUnlessOwnerAsync(http.Request, authority) is { } refusal)
                 return refusal;
@@ -208,7 +192,10 @@ public static class CertificateEndpoints
         record.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static Task<ICertificateAuthorityReply> Ask(IActorRef authority, object message) =>
-        authority.Ask<ICertificateAuthorityReply>(message, AskTimeout);
+        Ask<ICertificateAuthorityReply>(authority, message);
+
+    private static Task<T> Ask<T>(IActorRef authority, object message) =>
+        authority.AskInTime<T>(message, EdgeActors.CertificateAuthorityTimeout);
 
     private static IResult Refused(ICertificateAuthorityReply reply)
     {

@@ -8,54 +8,54 @@ namespace Mesh.Node.Edge;
 
 public static class DiscoveryEndpoints
 {
-    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(3);
-
     public static IEndpointRouteBuilder MapDiscovery(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/peers", async (MeshRuntime runtime) =>
+        endpoints.MapGet("/api/peers", (MeshRuntime runtime) =>
+            runtime.WithActor<PeerDirectoryActor>(async directory =>
+            {
+                var peers = await directory.AskInTime<PeerDirectoryReplies.Peers>(PeerDirectoryQueries.GetPeers.Instance);
+                return Results.Json(peers.Items.Select(ToJson));
+            }));
+
+        endpoints.MapPost("/api/peers", (HttpRequest http, MeshRuntime runtime) =>
         {
-            if (runtime.Current?.Registry.TryGet<PeerDirectoryActor>(out var directory) != true) return ErrorResults.NodeStarting();
-            var peers = await directory!.Ask<PeerDirectoryReplies.Peers>(PeerDirectoryQueries.GetPeers.Instance, AskTimeout);
-            return Results.Json(peers.Items.Select(ToJson));
+            var incarnation = runtime.Current;
+            return incarnation.WithActor<CertificateAuthority>(authority => incarnation.WithActor<PeerDirectoryActor>(async directory =>
+            {
+                if (await OwnerGuard.RefuseUnlessOwnerAsync(http, authority) is { } refusal) return refusal;
+
+                AddPeerRequest? request;
+                try
+                {
+                    request = await http.ReadFromJsonAsync<AddPeerRequest>();
+                }
+                catch (Exception error) when (error is System.Text.Json.JsonException or InvalidOperationException)
+                {
+                    return ErrorResults.Problem(StatusCodes.Status400BadRequest, "INVALID_JSON", "The body must be a JSON object {\"endpoint\": \"http://host:port\"}.");
+                }
+
+                if (request?.Endpoint is null)
+                    return ErrorResults.Problem(StatusCodes.Status400BadRequest, "INVALID_REQUEST", "Send {\"endpoint\": \"http://host:port\", \"callsign\": optional}.");
+                var reply = await directory.AskInTime<object>(new PeerDirectoryCommands.AddPeer(request.Endpoint, request.Callsign, DiscoveryMethod.Manual));
+                return reply switch
+                {
+                    PeerDirectoryReplies.PeerAdded added => Results.Json(ToJson(added.Peer), statusCode: StatusCodes.Status201Created),
+                    PeerDirectoryReplies.PeerRejected { Error: "TOO_MANY_PEERS" } rejected => ErrorResults.Problem(StatusCodes.Status429TooManyRequests, rejected.Error, rejected.Details),
+                    PeerDirectoryReplies.PeerRejected rejected => ErrorResults.Problem(StatusCodes.Status400BadRequest, rejected.Error, rejected.Details),
+                    _ => throw new InvalidOperationException($"PeerDirectoryActor replied {reply.GetType().Name} to AddPeer"),
+                };
+            }));
         });
 
-        endpoints.MapPost("/api/peers", async (HttpRequest http, MeshRuntime runtime) =>
-        {
-            if (runtime.Current?.Registry.TryGet<CertificateAuthority>(out var authority) != true) return ErrorResults.NodeStarting();
-            if (await OwnerGuard.RefuseUnlessOwnerAsync(http, authority!) is { } refusal) return refusal;
-
-            AddPeerRequest? request;
-            try
+        endpoints.MapGet("/api/local-servers", (MeshRuntime runtime) =>
+            runtime.WithActor<PeerDirectoryActor>(async directory =>
             {
-                request = await http.ReadFromJsonAsync<AddPeerRequest>();
-            }
-            catch (Exception error) when (error is System.Text.Json.JsonException or InvalidOperationException)
-            {
-                return ErrorResults.Problem(StatusCodes.Status400BadRequest, "INVALID_JSON", "The body must be a JSON object {\"endpoint\": \"http://host:port\"}.");
-            }
-
-            if (request?.Endpoint is null)
-                return ErrorResults.Problem(StatusCodes.Status400BadRequest, "INVALID_REQUEST", "Send {\"endpoint\": \"http://host:port\", \"callsign\": optional}.");
-            if (runtime.Current?.Registry.TryGet<PeerDirectoryActor>(out var directory) != true) return ErrorResults.NodeStarting();
-            var reply = await directory!.Ask<object>(new PeerDirectoryCommands.AddPeer(request.Endpoint, request.Callsign, DiscoveryMethod.Manual), AskTimeout);
-            return reply switch
-            {
-                PeerDirectoryReplies.PeerAdded added => Results.Json(ToJson(added.Peer), statusCode: StatusCodes.Status201Created),
-                PeerDirectoryReplies.PeerRejected { Error: "TOO_MANY_PEERS" } rejected => ErrorResults.Problem(StatusCodes.Status429TooManyRequests, rejected.Error, rejected.Details),
-                PeerDirectoryReplies.PeerRejected rejected => ErrorResults.Problem(StatusCodes.Status400BadRequest, rejected.Error, rejected.Details),
-                _ => throw new InvalidOperationException($"PeerDirectoryActor replied {reply.GetType().Name} to AddPeer"),
-            };
-        });
-
-        endpoints.MapGet("/api/local-servers", async (MeshRuntime runtime) =>
-        {
-            if (runtime.Current?.Registry.TryGet<PeerDirectoryActor>(out var directory) != true) return ErrorResults.NodeStarting();
-            var servers = await directory!.Ask<PeerDirectoryReplies.LocalServers>(PeerDirectoryQueries.GetLocalServers.Instance, AskTimeout);
-            return Results.Json(new
-            {
-                servers = servers.Items.Select(s => new { callsign = s.Callsign, endpoint = s.Endpoint, signalingUrl = s.SignalingUrl, capabilities = s.Capabilities }),
-            });
-        });
+                var servers = await directory.AskInTime<PeerDirectoryReplies.LocalServers>(PeerDirectoryQueries.GetLocalServers.Instance);
+                return Results.Json(new
+                {
+                    servers = servers.Items.Select(s => new { callsign = s.Callsign, endpoint = s.Endpoint, signalingUrl = s.SignalingUrl, capabilities = s.Capabilities }),
+                });
+            }));
 
         return endpoints;
     }

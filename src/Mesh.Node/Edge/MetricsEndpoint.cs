@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using Akka.Actor;
 using Akka.Cluster;
+using Mesh.Actors.Certificates;
 using Mesh.Actors.Node;
 using Mesh.Actors.Signaling;
 using Mesh.Node.Runtime;
@@ -27,6 +28,7 @@ public static class MetricsEndpoint
             var incarnation = runtime.Current;
             text.Gauge("mesh_actor_system_up", "1 while the node's actor system runs, 0 while it starts or re-forms.", incarnation is null ? 0 : 1);
             await WriteSignalingAsync(text, incarnation);
+            await WriteMeshTrustAsync(text, incarnation);
             WriteCluster(text, incarnation);
             WriteProcess(text, runtime);
             return Results.Text(text.ToString(), ContentType, Encoding.UTF8);
@@ -55,6 +57,25 @@ public static class MetricsEndpoint
             SignalingMetrics.RelayedTotals().Select(r => (r.Count, new[] { ("kind", KindLabel(r.Kind)) })));
         text.Counter("mesh_signaling_errors_total", "ERROR messages sent to clients, by code.",
             SignalingMetrics.ErrorTotals().Select(e => (e.Count, new[] { ("code", e.Code) })));
+    }
+
+    private static async Task WriteMeshTrustAsync(PrometheusText text, Incarnation? incarnation)
+    {
+        if (incarnation?.Registry.TryGet<CertificateAuthority>(out var authority) != true)
+            return;
+        try
+        {
+            if (await authority.Ask<object>(GetMeshTrustStatus.Instance, AskTimeout) is not MeshTrustStatus status)
+                return;
+            text.Gauge("mesh_trust_entries_stored", "Signed trust entries (anchors, certificates, blacklistings) kept by this node.", status.Stored);
+            text.Gauge("mesh_trust_entries_own", "Of those, entries this node stated and signed.", status.Own);
+            text.Counter("mesh_trust_entries_rejected_total", "Entries from other nodes that failed a check (signature, chain, form) since this actor system started.",
+                status.Rejected);
+        }
+        catch (AskTimeoutException)
+        {
+            // Left out of this scrape, as presence's gauges are.
+        }
     }
 
     private static void WriteCluster(PrometheusText text, Incarnation? incarnation)

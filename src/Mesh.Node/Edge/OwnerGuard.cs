@@ -6,14 +6,12 @@ namespace Mesh.Node.Edge;
 
 public static class OwnerGuard
 {
-    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(3);
-
     /// <returns>null when the caller holds the owner's access token, else the refusal to send.</returns>
     public static async Task<IResult?> RefuseUnlessOwnerAsync(HttpRequest request, IActorRef authority)
     {
         var header = request.Headers.Authorization.ToString();
         var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
-        var check = await authority.Ask<OwnerCheck>(new CheckOwnerToken(token), AskTimeout);
+        var check = await authority.AskInTime<OwnerCheck>(new CheckOwnerToken(token));
         return check.Verdict switch
         {
             OwnerVerdict.Missing => ErrorResults.Problem(StatusCodes.Status401Unauthorized, CertificateError.Unauthorized, "This call needs the owner's access token: Authorization: Bearer <token>."),

@@ -18,31 +18,32 @@ public static class SignalingEndpoint
 
     public static IEndpointRouteBuilder MapSignaling(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.Map("/ws/signal", async (HttpContext context, MeshRuntime runtime, NodeSettings settings) =>
+        endpoints.Map("/ws/signal", (HttpContext context, MeshRuntime runtime, NodeSettings settings) =>
         {
             if (!context.WebSockets.IsWebSocketRequest)
-                return ErrorResults.Problem(StatusCodes.Status400BadRequest, "WEBSOCKET_REQUIRED", "Connect to /ws/signal with a WebSocket.");
-            if (runtime.Current?.Registry.TryGet<ConnectionsActor>(out var connections) != true)
-                return ErrorResults.NodeStarting();
-
-            var signaling = settings.Signaling;
-            var outbox = new ClientOutbox(signaling.OutboundQueue);
-            var accepted = await connections!.Ask<Connection.Accepted>(new Connection.Accept(outbox), AcceptTimeout, context.RequestAborted);
-            using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
-            {
-                KeepAliveInterval = signaling.PingInterval,
-                KeepAliveTimeout = signaling.IdleTimeout,
-            });
-            using var abort = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-            using var onClose = outbox.ClosedByNode.Register(() => abort.CancelAfter(CloseGrace));
-            var writing = WriteFramesAsync(socket, outbox, abort.Token);
-            await ReadFramesAsync(socket, accepted.Connection, signaling.MaxMessageBytes, abort.Token);
-            outbox.Close(WebSocketCloseStatus.NormalClosure, "closed by the client");
-            accepted.Connection.Tell(Connection.Disconnected.Instance);
-            await writing;
-            return Results.Empty;
+                return Task.FromResult(ErrorResults.Problem(StatusCodes.Status400BadRequest, "WEBSOCKET_REQUIRED", "Connect to /ws/signal with a WebSocket."));
+            return runtime.WithActor<ConnectionsActor>(connections => RelayAsync(context, connections, settings.Signaling));
         });
         return endpoints;
+    }
+
+    private static async Task<IResult> RelayAsync(HttpContext context, IActorRef connections, SignalingSettings signaling)
+    {
+        var outbox = new ClientOutbox(signaling.OutboundQueue);
+        var accepted = await connections.Ask<Connection.Accepted>(new Connection.Accept(outbox), AcceptTimeout, context.RequestAborted);
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        {
+            KeepAliveInterval = signaling.PingInterval,
+            KeepAliveTimeout = signaling.IdleTimeout,
+        });
+        using var abort = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        using var onClose = outbox.ClosedByNode.Register(() => abort.CancelAfter(CloseGrace));
+        var writing = WriteFramesAsync(socket, outbox, abort.Token);
+        await ReadFramesAsync(socket, accepted.Connection, signaling.MaxMessageBytes, abort.Token);
+        outbox.Close(WebSocketCloseStatus.NormalClosure, "closed by the client");
+        accepted.Connection.Tell(Connection.Disconnected.Instance);
+        await writing;
+        return Results.Empty;
     }
 
     private static async Task ReadFramesAsync(WebSocket socket, IActorRef connection, int maxMessageBytes, CancellationToken aborted)

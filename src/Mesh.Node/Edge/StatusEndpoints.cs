@@ -10,47 +10,49 @@ namespace Mesh.Node.Edge;
 
 public static class StatusEndpoints
 {
-    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(3);
-
     public static IEndpointRouteBuilder MapStatus(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/status", async (HttpRequest request, MeshRuntime runtime, NodeIdentity identity, NodeSettings settings) =>
+        endpoints.MapGet("/api/status", (HttpRequest request, MeshRuntime runtime, NodeIdentity identity, NodeSettings settings) =>
         {
-            if (runtime.Current?.Registry.TryGet<PresenceActor>(out var presence) != true) return ErrorResults.NodeStarting();
-            if (runtime.Current?.Registry.TryGet<CertificateAuthority>(out var authority) != true) return ErrorResults.NodeStarting();
-            var statistics = await presence!.Ask<Presence.Statistics>(Presence.GetStatistics.Instance, AskTimeout);
-            var ca = await authority!.Ask<AuthorityStatus>(GetAuthorityStatus.Instance, AskTimeout);
-            var endpoint = PublicEndpoint(request, settings);
-            return Results.Json(new
+            var incarnation = runtime.Current;
+            return incarnation.WithActor<PresenceActor>(presence => incarnation.WithActor<CertificateAuthority>(async authority =>
             {
-                state = ca.Phase.ToString().ToLowerInvariant(),
-                owner = ca.Owner,
-                // Bootstrap: no roots configured, so the first claimant's own CA certificate is trusted on first use.
-                bootstrapMode = ca.BootstrapMode,
-                version = identity.Version,
-                endpoint,
-                signaling = new { url = SignalingUrl(endpoint), connected = statistics.Connected },
-                uptime = Math.Round((DateTimeOffset.UtcNow - runtime.ProcessStarted).TotalSeconds, 1),
-                nodeId = identity.NodeId,
-            });
+                var statistics = await presence.AskInTime<Presence.Statistics>(Presence.GetStatistics.Instance);
+                var ca = await authority.AskInTime<AuthorityStatus>(GetAuthorityStatus.Instance);
+                var endpoint = PublicEndpoint(request, settings);
+                return Results.Json(new
+                {
+                    state = ca.Phase.ToString().ToLowerInvariant(),
+                    owner = ca.Owner,
+                    // Bootstrap: no roots configured, so the first claimant's own CA certificate is trusted on first use.
+                    bootstrapMode = ca.BootstrapMode,
+                    version = identity.Version,
+                    endpoint,
+                    signaling = new { url = SignalingUrl(endpoint), connected = statistics.Connected },
+                    uptime = Math.Round((DateTimeOffset.UtcNow - runtime.ProcessStarted).TotalSeconds, 1),
+                    nodeId = identity.NodeId,
+                });
+            }));
         });
 
-        endpoints.MapGet("/api/info", async (HttpRequest request, MeshRuntime runtime, NodeIdentity identity, NodeSettings settings) =>
+        endpoints.MapGet("/api/info", (HttpRequest request, MeshRuntime runtime, NodeIdentity identity, NodeSettings settings) =>
         {
-            if (runtime.Current?.Registry.TryGet<CertificateAuthority>(out var authority) != true) return ErrorResults.NodeStarting();
-            var ca = await authority!.Ask<AuthorityStatus>(GetAuthorityStatus.Instance, AskTimeout);
-            var endpoint = PublicEndpoint(request, settings);
-            var capabilities = NodeCapabilities.Of(ca.CanIssue);
-            return Results.Json(new
+            var incarnation = runtime.Current;
+            return incarnation.WithActor<CertificateAuthority>(async authority =>
             {
-                type = "mesh-node",
-                version = identity.Version,
-                capabilities,
-                callsign = ca.Owner,
-                signalingUrl = SignalingUrl(endpoint),
-                nodeId = identity.NodeId,
-                // A peer added by hand learns here where to join the cluster (PeerDiscovered on its EventStream).
-                akkaAddress = Cluster.Get(runtime.Current!.System).SelfAddress.ToString(),
+                var ca = await authority.AskInTime<AuthorityStatus>(GetAuthorityStatus.Instance);
+                var endpoint = PublicEndpoint(request, settings);
+                return Results.Json(new
+                {
+                    type = "mesh-node",
+                    version = identity.Version,
+                    capabilities = NodeCapabilities.Of(ca.CanIssue),
+                    callsign = ca.Owner,
+                    signalingUrl = SignalingUrl(endpoint),
+                    nodeId = identity.NodeId,
+                    // A peer added by hand learns here where to join the cluster (PeerDiscovered on its EventStream).
+                    akkaAddress = Cluster.Get(incarnation!.System).SelfAddress.ToString(),
+                });
             });
         });
 

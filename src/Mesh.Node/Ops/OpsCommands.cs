@@ -9,7 +9,7 @@ using Mesh.Node.Runtime;
 
 namespace Mesh.Node.Ops;
 
-public sealed class OpsCommands(MeshRuntime runtime, ILogger<OpsCommands> log)
+public sealed class OpsCommands(MeshRuntime runtime, Mesh.Actors.Node.NodeSettings settings, ILogger<OpsCommands> log)
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(3);
     private const int TopTalkers = 10;
@@ -19,7 +19,7 @@ public sealed class OpsCommands(MeshRuntime runtime, ILogger<OpsCommands> log)
     {
         ["cluster"] = ["show", "leader", "join", "leave", "down", "down-unreachable", "tail"],
         ["signaling"] = ["show"],
-        ["peers"] = ["list"],
+        ["peers"] = ["list", "sync"],
         ["certificates"] = ["list"],
         ["content"] = ["show"],
     };
@@ -36,7 +36,7 @@ public sealed class OpsCommands(MeshRuntime runtime, ILogger<OpsCommands> log)
         {
             return (request.Palette, request.Command) switch
             {
-                ("cluster", "show") => OpsReply.Success(Describe(cluster)),
+                ("cluster", "show") => await ClusterAsync(incarnation),
                 ("cluster", "leader") => OpsReply.Success(new { leader = cluster.State.Leader?.ToString() }),
                 ("cluster", "join") => WithAddress(request, address => Join(incarnation, cluster, address)),
                 ("cluster", "leave") => request.Args.Count == 0 ? Leave(cluster, cluster.SelfAddress) : WithAddress(request, address => Leave(cluster, address)),
@@ -44,6 +44,7 @@ public sealed class OpsCommands(MeshRuntime runtime, ILogger<OpsCommands> log)
                 ("cluster", "down-unreachable") => DownUnreachable(cluster),
                 ("signaling", "show") => await SignalingAsync(incarnation),
                 ("peers", "list") => await PeersAsync(incarnation),
+                ("peers", "sync") => await SyncAsync(incarnation, request),
                 ("certificates", "list") => await CertificatesAsync(incarnation),
                 // No content actors exist yet: the palette answers as soon as that feature registers one.
                 ("content", _) => NotAvailable("content"),
@@ -56,24 +57,12 @@ public sealed class OpsCommands(MeshRuntime runtime, ILogger<OpsCommands> log)
         }
     }
 
-    /// <summary>The cluster as this node sees it: the same shape as GET /api/mesh.</summary>
-    public static object Describe(Cluster cluster)
+    /// <summary>The cluster as this node sees it, from the mesh's members actor as GET /api/mesh gives it.</summary>
+    private static async Task<OpsReply> ClusterAsync(Incarnation incarnation)
     {
-        var state = cluster.State;
-        var unreachable = state.Unreachable.Select(m => m.Address).ToHashSet();
-        return new
-        {
-            self = cluster.SelfAddress.ToString(),
-            leader = state.Leader?.ToString(),
-            members = state.Members.Select(member => new
-            {
-                address = member.Address.ToString(),
-                status = member.Status.ToString(),
-                reachable = !unreachable.Contains(member.Address),
-                roles = member.Roles.ToArray(),
-            }).ToArray(),
-            unreachable = unreachable.Select(a => a.ToString()).ToArray(),
-        };
+        if (!incarnation.Registry.TryGet<MeshMembersActor>(out var members)) return NotAvailable("cluster");
+        var view = await members.Ask<MeshView>(MeshMembers.GetView.Instance, AskTimeout);
+        return OpsReply.Success(Edge.MeshEndpoints.ToJson(view));
     }
 
     private OpsReply Join(Incarnation incarnation, Cluster cluster, Address address)
@@ -139,6 +128,31 @@ public sealed class OpsCommands(MeshRuntime runtime, ILogger<OpsCommands> log)
         if (!incarnation.Registry.TryGet<PeerDirectoryActor>(out var directory)) return NotAvailable("peers");
         var peers = await directory.Ask<PeerDirectoryReplies.Peers>(PeerDirectoryQueries.GetPeers.Instance, AskTimeout);
         return OpsReply.Success(new { peers = peers.Items.Select(Edge.DiscoveryEndpoints.ToJson).ToArray() });
+    }
+
+    /// <summary>Exchanges announce, certificates and blacklist with a node outside this cluster over its /ws/coordinate.</summary>
+    private async Task<OpsReply> SyncAsync(Incarnation incarnation, OpsRequest request)
+    {
+        if (request.Args.Count != 1 || PeerDirectoryActor.NormaliseEndpoint(request.Args[0]) is not { } endpoint)
+            return OpsReply.Failure(OpsErrors.BadRequest, "'peers sync' takes the other node's HTTP endpoint, e.g. http://10.0.0.5:8080.");
+        if (!incarnation.Registry.TryGet<CoordinationsActor>(out var coordinations)) return NotAvailable("peers sync");
+        try
+        {
+            var summary = await Edge.CoordinationDialer.SyncAsync(coordinations, endpoint, settings.Mesh.CoordinationMaxMessageBytes, CancellationToken.None);
+            log.LogInformation("Synced with {Endpoint}: it took {TheyAccepted} items, this node took {WeAccepted}", endpoint, summary.TheyAccepted, summary.WeAccepted);
+            return OpsReply.Success(new
+            {
+                peer = endpoint,
+                callsign = summary.PeerCallsign,
+                sent = new { accepted = summary.TheyAccepted, refused = summary.TheyRefused },
+                received = new { accepted = summary.WeAccepted, refused = summary.WeRefused },
+                errors = summary.Errors,
+            });
+        }
+        catch (Exception error) when (error is System.Net.WebSockets.WebSocketException or OperationCanceledException or HttpRequestException)
+        {
+            return OpsReply.Failure(OpsErrors.Unreachable, $"{endpoint}/ws/coordinate could not be reached: {error.Message}");
+        }
     }
 
     private static async Task<OpsReply> CertificatesAsync(Incarnation incarnation)

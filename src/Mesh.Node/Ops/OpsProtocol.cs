@@ -29,6 +29,7 @@ public static class OpsErrors
     public const string AlreadyInCluster = "ALREADY_IN_CLUSTER";
     public const string NotAvailable = "NOT_AVAILABLE";
     public const string Timeout = "TIMEOUT";
+    public const string Unreachable = "UNREACHABLE";
 }
 
 public static class OpsJson

@@ -5,6 +5,8 @@ using Akka.Hosting;
 using Mesh.Actors.Mesh;
 using Mesh.Actors.Node;
 using Mesh.Actors.Signaling;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace Mesh.Node.Runtime;
 
@@ -19,7 +21,8 @@ public sealed class ActorSystemSupervisor(
     MeshRuntime runtime,
     ClusterJoinHints joinHints,
     ILoggerFactory loggerFactory,
-    IHostApplicationLifetime lifetime) : BackgroundService
+    IHostApplicationLifetime lifetime,
+    IServer server) : BackgroundService
 {
     private static readonly TimeSpan[] Backoff = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10)];
     private readonly ILogger log = loggerFactory.CreateLogger<ActorSystemSupervisor>();
@@ -30,13 +33,23 @@ public sealed class ActorSystemSupervisor(
         // Stop the actor system as soon as shutdown begins, so WebSockets get their close frames
         // before Kestrel waits for open requests.
         lifetime.ApplicationStopping.Register(() => _ = StopInnerHostAsync());
+        int httpPort;
+        try
+        {
+            httpPort = await HttpPortAsync(stopping);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
         var failures = 0;
         while (!stopping.IsCancellationRequested)
         {
             var incarnationStart = DateTimeOffset.UtcNow;
             try
             {
-                var system = await StartIncarnationAsync(stopping);
+                var system = await StartIncarnationAsync(httpPort, stopping);
                 await system.WhenTerminated.WaitAsync(stopping);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -60,7 +73,22 @@ public sealed class ActorSystemSupervisor(
         }
     }
 
-    private async Task<ActorSystem> StartIncarnationAsync(CancellationToken stopping)
+    /// <summary>
+    /// The port Kestrel serves on, which discovery announces. With port 0 Kestrel picks it when it binds,
+    /// and that is known only once the application has started.
+    /// </summary>
+    private async Task<int> HttpPortAsync(CancellationToken stopping)
+    {
+        if (configuration.Settings.HttpPort != 0) return configuration.Settings.HttpPort;
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+            await started.Task.WaitAsync(stopping);
+        var bound = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException("Kestrel started without an address");
+        return BindingAddress.Parse(bound).Port;
+    }
+
+    private async Task<ActorSystem> StartIncarnationAsync(int httpPort, CancellationToken stopping)
     {
         var settings = configuration.Settings;
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -74,7 +102,7 @@ public sealed class ActorSystemSupervisor(
                     loggers.ClearLoggers();
                     loggers.AddLoggerFactory();
                 });
-            MeshActorSystem.AddFeatures(akka, settings, identity, joinHints);
+            MeshActorSystem.AddFeatures(akka, settings, identity, joinHints, httpPort);
         });
 
         var host = builder.Build();

@@ -12,20 +12,22 @@ public static class MeshActorSystem
 {
     public const string Name = "mesh";
 
-    public static void AddFeatures(AkkaConfigurationBuilder akka, NodeSettings settings, NodeIdentity identity, ClusterJoinHints joinHints)
+    /// <param name="httpPort">The port Kestrel bound, which discovery announces (settings.HttpPort may be 0: any free port).</param>
+    public static void AddFeatures(AkkaConfigurationBuilder akka, NodeSettings settings, NodeIdentity identity, ClusterJoinHints joinHints, int httpPort)
     {
         akka.AddMesh(settings.Mesh, identity, joinHints);
         // The certificate authority registers itself as signaling's license verifier, so it comes first.
         akka.AddNodeStorage(settings.Certificates.DatabasePath)
-            .AddCertificateAuthority(settings.Certificates);
+            .AddCertificateAuthority(settings.Certificates, acrossMesh: true);
         akka.AddSignaling(settings.Signaling, identity.Version);
         akka.AddDiscovery(settings.Discovery, new LocalNode(
             identity.NodeId,
             Callsign: null,
             identity.Version,
             Capabilities: ["signaling", "webrtc", "mesh"],
-            settings.HttpPort,
+            httpPort,
             SignalingPath: "/ws/signal",
             AkkaAddress: null));
+        akka.AddCoordination(httpPort);
     }
 }

@@ -24,7 +24,7 @@ public sealed class AuthorityStateTests : IDisposable
     {
         var configured = (roots.Length == 0 ? [_root] : roots).Select(r => TrustedRoot.Of(r.Certificate));
         var validator = new ChainValidator(state.Roots(configured), state.BlacklistedFingerprints());
-        return new AuthorityContext(now ?? Now, validator, _nodeKey, perHour, TimeSpan.FromDays(3650));
+        return new AuthorityContext(now ?? Now, validator, validator.HasRoots, _nodeKey, perHour, TimeSpan.FromDays(3650));
     }
 
     private static CertificateAuthorityState Run(CertificateAuthorityState state, Decision decision) =>
@@ -94,7 +94,7 @@ public sealed class AuthorityStateTests : IDisposable
     {
         var selfSigned = TestPki.SelfSignedOperator("K1OWN");
         var empty = CertificateAuthorityState.Empty;
-        var context = new AuthorityContext(Now, new ChainValidator([], ImmutableHashSet<string>.Empty), _nodeKey, 10, TimeSpan.FromDays(1));
+        var context = new AuthorityContext(Now, new ChainValidator([], ImmutableHashSet<string>.Empty), HasLocalRoots: false, _nodeKey, 10, TimeSpan.FromDays(1));
         var decision = empty.Handle(ClaimBy(selfSigned, []), context);
         Assert.IsType<ClaimAccepted>(decision.Reply);
         var state = Run(empty, decision);
@@ -107,7 +107,7 @@ public sealed class AuthorityStateTests : IDisposable
     public void In_bootstrap_mode_a_chain_that_does_not_end_at_a_self_signed_CA_is_refused()
     {
         var station = TestPki.Station(_owner, "K1ABC", "K1ABC");
-        var context = new AuthorityContext(Now, new ChainValidator([], ImmutableHashSet<string>.Empty), _nodeKey, 10, TimeSpan.FromDays(1));
+        var context = new AuthorityContext(Now, new ChainValidator([], ImmutableHashSet<string>.Empty), HasLocalRoots: false, _nodeKey, 10, TimeSpan.FromDays(1));
         var decision = CertificateAuthorityState.Empty.Handle(ClaimBy(station, [], "K1ABC"), context);
         Assert.Equal(CertificateError.UntrustedRoot, Assert.IsType<CertificateRefused>(decision.Reply).Error.Code);
     }
@@ -239,6 +239,65 @@ public sealed class AuthorityStateTests : IDisposable
         state = Run(state, state.Handle(new AddCertificate(station.Pem, [_owner.Pem]), Context(state)));
         state = Run(state, state.Handle(new BlacklistCertificate(station.Fingerprint, "stolen"), Context(state)));
         Assert.Equal(CertificateError.Blacklisted, Assert.IsType<CertificateRefused>(state.Verify(query, Context(state))).Error.Code);
+    }
+
+    [Fact]
+    public void Roots_learned_from_the_mesh_do_not_end_bootstrap_mode_so_a_new_node_can_still_be_claimed()
+    {
+        var selfSigned = TestPki.SelfSignedOperator("K1OWN");
+        var meshOnly = new ChainValidator([TrustedRoot.Of(_root.Certificate)], ImmutableHashSet<string>.Empty);
+        var context = new AuthorityContext(Now, meshOnly, HasLocalRoots: false, _nodeKey, 10, TimeSpan.FromDays(1));
+        var decision = CertificateAuthorityState.Empty.Handle(ClaimBy(selfSigned, []), context);
+        Assert.IsType<ClaimAccepted>(decision.Reply);
+        Assert.Equal(selfSigned.Fingerprint, Run(CertificateAuthorityState.Empty, decision).BootstrapRootFingerprint);
+    }
+
+    [Fact]
+    public void The_trust_facts_of_an_active_authority_are_its_roots_its_certificates_with_whole_chains_and_its_blacklist()
+    {
+        var state = Active();
+        var issue = state.Handle(IssueFor("W1ABC", "W1ABC"), Context(state));
+        var issued = Assert.IsType<CertificateIssuedReply>(issue.Reply);
+        state = Run(state, issue);
+        var blacklist = state.Handle(new BlacklistCertificate(issued.Fingerprint, "key stolen"), Context(state));
+        state = Run(state, blacklist);
+        IReadOnlyList<TrustedRoot> configured = [TrustedRoot.Of(_root.Certificate)];
+
+        var facts = state.TrustFacts(configured).ToList();
+
+        Assert.Contains(facts, f => f.Identity == $"anchor:{_root.Fingerprint}");
+        Assert.Contains(facts, f => f.Identity == $"certificate:{_owner.Fingerprint}");
+        Assert.Contains(facts, f => f.Identity == $"certificate:{state.NodeCertificateFingerprint}");
+        Assert.Contains(facts, f => f.Identity == $"blacklist:{issued.Fingerprint}");
+        var issuedFact = Assert.IsType<CertificateFact>(facts.Single(f => f.Identity == $"certificate:{issued.Fingerprint}"));
+        Assert.Equal(_root.Certificate.RawData, issuedFact.Chain[^1]);
+        Assert.All(facts, fact => Assert.NotNull(TrustEntries.Open(TrustEntries.Sign(fact, _nodeKey)).Opened));
+        Assert.Equal(facts.Where(f => f.Identity.StartsWith("blacklist:")).Select(f => f.Identity),
+            blacklist.Events.SelectMany(e => state.TrustFactsOf(e, configured)).Select(f => f.Identity));
+    }
+
+    [Fact]
+    public void An_anchor_that_arrived_first_as_a_certificate_is_listed_as_a_root()
+    {
+        var state = CertificateAuthorityState.Empty;
+        var adopted = state
+            .Adopt(new CertificateFact(_root.Certificate.RawData, []))
+            .Adopt(new AnchorFact(_root.Certificate.RawData, IsLotw: false));
+        Assert.Equal(TrustLevel.Root, adopted.Certificates[_root.Fingerprint].Level);
+    }
+
+    [Fact]
+    public void An_adopted_certificate_and_blacklisting_are_known_and_refuse_validation()
+    {
+        var state = Active();
+        var station = TestPki.Station(_owner, "W1ABC", "W1ABC");
+        var adopted = state
+            .Adopt(new CertificateFact(station.Certificate.RawData, [_owner.Certificate.RawData, _root.Certificate.RawData]))
+            .Adopt(new BlacklistFact(station.Fingerprint, "key stolen", Now));
+
+        Assert.Contains(adopted.List(Context(adopted)).Certificates, c => c.Fingerprint == station.Fingerprint && c.TrustLevel == TrustLevel.Peer);
+        var refused = adopted.Verify(new VerifyStation(station.Pem, [_owner.Pem], "n", station.Sign("n")), Context(adopted));
+        Assert.Equal(CertificateError.Blacklisted, Assert.IsType<CertificateRefused>(refused).Error.Code);
     }
 
     public void Dispose()

@@ -11,7 +11,6 @@ namespace Mesh.Actors.Tests.Certificates;
 /// <summary>The persistent certificate authority against a real SQLite file; restarts are new actor systems on the same file.</summary>
 public sealed class CertificateAuthorityActorSpecs : IDisposable
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
     private readonly string _directory = Directory.CreateTempSubdirectory("mesh-ca-spec-").FullName;
     private readonly TestCertificate _root = TestPki.Root();
     private readonly TestCertificate _owner;
@@ -23,13 +22,7 @@ public sealed class CertificateAuthorityActorSpecs : IDisposable
         File.WriteAllText(Path.Combine(_directory, "certs", "roots", "root.pem"), _root.Pem);
     }
 
-    private static T Send<T>(AuthorityHost host, object message)
-    {
-        var kit = new Akka.TestKit.Xunit2.TestKit(host.System);
-        var probe = kit.CreateTestProbe();
-        host.Authority.Tell(message, probe.Ref);
-        return probe.ExpectMsg<T>(Wait);
-    }
+    private static T Send<T>(AuthorityHost host, object message) => host.Send<T>(message);
 
     private static string Claim(AuthorityHost host, TestCertificate owner, IReadOnlyList<string> chain)
     {

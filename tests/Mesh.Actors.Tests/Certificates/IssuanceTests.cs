@@ -75,6 +75,25 @@ public sealed class IssuanceTests
     }
 
     [Fact]
+    public void A_node_certificate_without_a_subject_key_identifier_still_issues_certificates_that_validate()
+    {
+        var nodeKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var nodeRequest = new CertificateRequest("CN=mesh-node", nodeKey, HashAlgorithmName.SHA256);
+        nodeRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
+        nodeRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.DigitalSignature, true));
+        var node = nodeRequest.Create(Root.Certificate, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1), CertificateIssuance.NewSerialNumber());
+        Assert.Empty(node.Extensions.OfType<X509SubjectKeyIdentifierExtension>());
+        var request = CertificateIssuance.ParseCsr(TestPki.CsrPem(ECDsa.Create(ECCurve.NamedCurves.nistP256), TestPki.Subject(null, "K1ABC"))).Request!;
+
+        var issued = CertificateIssuance.IssueStation(request, null, new Issuer(node, nodeKey), DateTimeOffset.UtcNow, TimeSpan.FromDays(30));
+
+        var authorityKey = issued.Extensions.OfType<X509AuthorityKeyIdentifierExtension>().Single();
+        Assert.Equal(new X509SubjectKeyIdentifierExtension(node.PublicKey, false).SubjectKeyIdentifierBytes.ToArray(), authorityKey.KeyIdentifier!.Value.ToArray());
+        var validator = new ChainValidator([TrustedRoot.Of(Root.Certificate)], ImmutableHashSet<string>.Empty);
+        Assert.True(validator.Validate(issued, [node]).IsValid);
+    }
+
+    [Fact]
     public void Serial_numbers_are_positive_and_differ()
     {
         var a = CertificateIssuance.NewSerialNumber();

@@ -12,20 +12,6 @@ namespace Mesh.Actors.Tests.Certificates;
 /// <summary>openssl makes the roots, the operators' keys and CSRs; the node claims, delegates and issues; openssl checks the result.</summary>
 public sealed class OpensslInteropTests : IDisposable
 {
-    private const string OwnerCaExtensions = """
-        basicConstraints=critical,CA:TRUE,pathlen:1
-        keyUsage=critical,keyCertSign,digitalSignature
-        subjectKeyIdentifier=hash
-        authorityKeyIdentifier=keyid
-        """;
-
-    private const string NodeCaExtensions = """
-        basicConstraints=critical,CA:TRUE,pathlen:0
-        keyUsage=critical,keyCertSign,digitalSignature
-        subjectKeyIdentifier=hash
-        authorityKeyIdentifier=keyid
-        """;
-
     private readonly string _directory = Directory.CreateTempSubdirectory("mesh-openssl-").FullName;
     private readonly Openssl _openssl;
 
@@ -40,24 +26,25 @@ public sealed class OpensslInteropTests : IDisposable
     private void TrustRoot(string name) =>
         File.Copy(_openssl.PathOf($"{name}.pem"), Path.Combine(_directory, "certs", "roots", $"{name}.pem"));
 
+    /// <summary>The owner under a trusted openssl root, claimed, its node certificate installed: a node that can issue.</summary>
+    private async Task<AuthorityHost> StartIssuingNodeAsync()
+    {
+        var pki = new OwnerPki(_openssl, "/CN=Interop Root");
+        TrustRoot("root");
+        var host = await AuthorityHost.StartAsync(AuthorityHost.Settings(_directory));
+        var challenge = Ask<ClaimChallengeIssued>(host, GetClaimChallenge.Instance);
+        Assert.IsType<ClaimAccepted>(await host.Ask<ICertificateAuthorityReply>(
+            new ClaimStation(pki.OwnerPem, [], OwnerPki.Owner, null, challenge.Nonce, pki.SignNonce(challenge.Nonce))));
+        var node = pki.SignNodeCsr(Ask<NodeCsr>(host, GetNodeCsr.Instance).CsrPem);
+        Assert.IsType<NodeCertificateAccepted>(await host.Ask<ICertificateAuthorityReply>(new InstallNodeCertificate(node, [pki.OwnerPem])));
+        return host;
+    }
+
     [Fact]
     public async Task What_the_node_issues_under_an_openssl_root_passes_openssl_verify()
     {
-        _openssl.SelfSignedCa("root", "/CN=Interop Root");
-        TrustRoot("root");
-        _openssl.KeyAndCsr("owner", "/AROcallsign=K1OWN/CN=K1OWN");
-        _openssl.Sign("owner", "root", "owner", OwnerCaExtensions);
-
-        await using var host = await AuthorityHost.StartAsync(AuthorityHost.Settings(_directory));
-        var challenge = Ask<ClaimChallengeIssued>(host, GetClaimChallenge.Instance);
-        var claim = new ClaimStation(_openssl.Read("owner.pem"), [], "K1OWN", null, challenge.Nonce, _openssl.SignNonce("owner", challenge.Nonce));
-        Assert.IsType<ClaimAccepted>(await host.Ask<ICertificateAuthorityReply>(claim));
-
-        _openssl.Write("node.csr", Ask<NodeCsr>(host, GetNodeCsr.Instance).CsrPem);
+        await using var host = await StartIssuingNodeAsync();
         Assert.Contains("verify OK", _openssl.Must("req", "-in", "node.csr", "-noout", "-verify"));
-        _openssl.Sign("node", "owner", "node", NodeCaExtensions);
-        var installed = await host.Ask<ICertificateAuthorityReply>(new InstallNodeCertificate(_openssl.Read("node.pem"), [_openssl.Read("owner.pem")]));
-        Assert.IsType<NodeCertificateAccepted>(installed);
 
         _openssl.KeyAndCsr("station", "/CN=K1ABC");
         var reply = await host.Ask<ICertificateAuthorityReply>(new IssueCertificate(_openssl.Read("station.csr"), new ProofOfLicense("K1ABC", "extra", "ULS 1234")));
@@ -132,16 +119,7 @@ public sealed class OpensslInteropTests : IDisposable
     [Fact]
     public async Task A_CSR_made_by_openssl_for_another_callsign_than_the_proof_is_refused_and_nothing_is_stored()
     {
-        _openssl.SelfSignedCa("root", "/CN=Interop Root");
-        TrustRoot("root");
-        _openssl.KeyAndCsr("owner", "/AROcallsign=K1OWN/CN=K1OWN");
-        _openssl.Sign("owner", "root", "owner", OwnerCaExtensions);
-        await using var host = await AuthorityHost.StartAsync(AuthorityHost.Settings(_directory));
-        var challenge = Ask<ClaimChallengeIssued>(host, GetClaimChallenge.Instance);
-        Ask<ClaimAccepted>(host, new ClaimStation(_openssl.Read("owner.pem"), [], "K1OWN", null, challenge.Nonce, _openssl.SignNonce("owner", challenge.Nonce)));
-        _openssl.Write("node.csr", Ask<NodeCsr>(host, GetNodeCsr.Instance).CsrPem);
-        _openssl.Sign("node", "owner", "node", NodeCaExtensions);
-        Ask<NodeCertificateAccepted>(host, new InstallNodeCertificate(_openssl.Read("node.pem"), [_openssl.Read("owner.pem")]));
+        await using var host = await StartIssuingNodeAsync();
         var before = Ask<CertificateList>(host, ListCertificates.Instance).Certificates.Count;
 
         _openssl.KeyAndCsr("other", "/AROcallsign=W9XYZ/CN=W9XYZ");

@@ -161,3 +161,9 @@ public static class OwnerDevice
             CertificateIssuance.NewSerialNumber());
     }
 }
+
+public static class NodeKeys
+{
+    /// <summary>A node key of its own in a fresh directory, as a node makes on first start.</summary>
+    public static NodeKey Fresh() => NodeKey.LoadOrCreate(Directory.CreateTempSubdirectory("mesh-node-key-").FullName);
+}

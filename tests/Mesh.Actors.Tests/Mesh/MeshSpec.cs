@@ -2,8 +2,6 @@ using Xunit;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
-using Akka.Remote;
-using Akka.Remote.Transport;
 using Mesh.Actors.Mesh;
 using Mesh.Actors.Signaling;
 
@@ -80,19 +78,7 @@ public abstract class MeshSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     /// <summary>Blackholes every link between <paramref name="island"/> and the other nodes, or restores them.</summary>
-    protected void SetLinks(IReadOnlyCollection<ActorSystem> island, bool cut)
-    {
-        foreach (var inside in island)
-        {
-            var transport = ((IRemoteActorRefProvider)((ExtendedActorSystem)inside).Provider).Transport;
-            foreach (var outside in Nodes.Except(island))
-            {
-                ThrottleMode mode = cut ? Blackhole.Instance : Unthrottled.Instance;
-                transport.ManagementCommand(new SetThrottle(Cluster.Get(outside).SelfAddress, ThrottleTransportAdapter.Direction.Both, mode))
-                    .Wait(TimeSpan.FromSeconds(5));
-            }
-        }
-    }
+    protected void SetLinks(IReadOnlyCollection<ActorSystem> island, bool cut) => Links.Set(island, Nodes.Except(island), cut);
 
     protected override void Dispose(bool disposing)
     {

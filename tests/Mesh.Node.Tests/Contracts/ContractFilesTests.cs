@@ -88,9 +88,9 @@ public sealed class ContractFilesTests
     }
 
     [Fact]
-    public void Coordinate_schemas_cover_the_four_node_to_node_messages()
+    public void Coordinate_schemas_cover_the_four_node_to_node_messages_and_the_two_answers()
     {
-        Assert.Equal(["BLACKLIST_UPDATE", "CERT_SYNC", "CONTENT_SYNC", "PEER_ANNOUNCE"], Contracts.CoordinateMessageTypes.Order());
+        Assert.Equal(["BLACKLIST_UPDATE", "CERT_SYNC", "CONTENT_SYNC", "ERROR", "PEER_ANNOUNCE", "SYNC_RESULT"], Contracts.CoordinateMessageTypes.Order());
     }
 
     [Fact]

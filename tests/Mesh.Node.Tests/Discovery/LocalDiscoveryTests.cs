@@ -66,8 +66,8 @@ public sealed class LocalDiscoveryTests : IDisposable
 
         foreach (var node in nodes)
         {
-            await Eventually(async () => await UpMembersAsync(node) == 3, TimeSpan.FromSeconds(60),
-                () => $"{node.Endpoint} sees {UpMembersAsync(node).Result} members up; log:\n{node.Log}");
+            await Eventually(async () => await node.UpMembersAsync() == 3, TimeSpan.FromSeconds(60),
+                () => $"{node.Endpoint} sees {node.UpMembersAsync().Result} members up; log:\n{node.Log}");
         }
     }
 
@@ -79,15 +79,15 @@ public sealed class LocalDiscoveryTests : IDisposable
         var (second, third) = (StartNode(lab.Hosts[1], "discovery.probe-interval = 1s"), StartNode(lab.Hosts[2], "discovery.probe-interval = 1s"));
         await second.WaitUntilReadyAsync(Ready);
         await third.WaitUntilReadyAsync(Ready);
-        await Eventually(async () => await UpMembersAsync(second) == 2, TimeSpan.FromSeconds(60), () => second.Log);
+        await Eventually(async () => await second.UpMembersAsync() == 2, TimeSpan.FromSeconds(60), () => second.Log);
 
         var first = StartNode(lab.Hosts[0], "discovery.probe-interval = 1s");
         await first.WaitUntilReadyAsync(Ready);
 
         foreach (var node in new[] { first, second, third })
         {
-            await Eventually(async () => await UpMembersAsync(node) == 3, TimeSpan.FromSeconds(60),
-                () => $"{node.Endpoint} sees {UpMembersAsync(node).Result} members up; log:\n{node.Log}");
+            await Eventually(async () => await node.UpMembersAsync() == 3, TimeSpan.FromSeconds(60),
+                () => $"{node.Endpoint} sees {node.UpMembersAsync().Result} members up; log:\n{node.Log}");
         }
     }
 
@@ -99,26 +99,13 @@ public sealed class LocalDiscoveryTests : IDisposable
         await a.WaitUntilReadyAsync(Ready);
         await b.WaitUntilReadyAsync(Ready);
         await Eventually(async () => (await a.LocalServerEndpointsAsync()).Contains(b.Endpoint), ProtocolBound, () => a.Log);
+        // Seeing each other, the two nodes form one cluster, and one of them re-forms to do so: claim after that, not during it.
+        await Eventually(async () => await b.UpMembersAsync() == 2, TimeSpan.FromSeconds(60), () => b.Log);
 
         await Infrastructure.NodeOwner.ClaimAsync(lab.Hosts[1].HttpClient(), new Uri(b.Endpoint), "K1OWN");
 
         await Eventually(async () => (await a.LocalServerCallsignsAsync()).Contains("K1OWN"), ProtocolBound,
             () => $"{a.Endpoint} lists {string.Join(", ", a.LocalServerCallsignsAsync().Result)}; log:\n{a.Log}");
-    }
-
-    private static async Task<int> UpMembersAsync(MeshNodeProcess node)
-    {
-        try
-        {
-            using var response = await node.GetAsync("/api/mesh");
-            if (!response.IsSuccessStatusCode) return 0;
-            using var mesh = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            return mesh.RootElement.GetProperty("members").EnumerateArray().Count(m => m.GetProperty("status").GetString() == "up");
-        }
-        catch (HttpRequestException)
-        {
-            return 0;
-        }
     }
 
     [Fact]
@@ -186,6 +173,19 @@ public sealed class LocalDiscoveryTests : IDisposable
         Assert.Contains(b.Endpoint, await a.LocalServerEndpointsAsync());
         await Eventually(async () => (await a.LocalServerEndpointsAsync()).Count == 0, TimeSpan.FromSeconds(8), () => $"still listed; log:\n{a.Log}");
         Assert.Contains("ttl-expired", a.Log);
+    }
+
+    [Fact]
+    public async Task A_node_started_on_port_0_announces_the_port_it_was_given()
+    {
+        var lab = Lab(2);
+        var a = StartNode(lab.Hosts[0]);
+        var anyPort = Own(MeshNodeProcess.Start(lab.Hosts[1], Path.Combine(_data, lab.Hosts[1].Namespace), port: 0));
+        foreach (var node in new[] { a, anyPort }) await node.WaitUntilReadyAsync(Ready);
+
+        await Eventually(async () => (await a.LocalServerEndpointsAsync()).Contains(anyPort.Endpoint), ProtocolBound,
+            () => $"{a.Endpoint} lists {string.Join(", ", a.LocalServerEndpointsAsync().Result)}, not {anyPort.Endpoint}; log:\n{anyPort.Log}");
+        Assert.NotEqual(0, anyPort.Port);
     }
 
     [Fact]

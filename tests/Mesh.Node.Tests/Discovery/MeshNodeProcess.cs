@@ -14,16 +14,23 @@ public sealed class MeshNodeProcess : IDisposable
     private readonly StringBuilder _log = new();
     private readonly HttpClient _http;
 
-    private MeshNodeProcess(LabHost host, Process process, HttpClient http)
+    private const string Listening = "Now listening on: ";
+    private volatile int _port;
+
+    private MeshNodeProcess(LabHost host, Process process, HttpClient http, int port)
     {
         Host = host;
         _process = process;
         _http = http;
+        _port = port;
     }
 
     public LabHost Host { get; }
 
-    public string Endpoint => $"http://{Host.Address}:8080";
+    /// <summary>The HTTP port; for a node started on port 0, the one Kestrel says it bound (0 until then).</summary>
+    public int Port => _port;
+
+    public string Endpoint => $"http://{Host.Address}:{Port}";
 
     public DateTimeOffset StartedAt { get; private init; }
 
@@ -36,19 +43,23 @@ public sealed class MeshNodeProcess : IDisposable
     }
 
     /// <summary>Starts mesh-node on port 8080 of the host, with extra HOCON in the `mesh` block.</summary>
-    public static MeshNodeProcess Start(LabHost host, string dataDirectory, string meshHocon = "", params string[] flags)
+    public static MeshNodeProcess Start(LabHost host, string dataDirectory, string meshHocon = "", params string[] flags) =>
+        Start(host, dataDirectory, 8080, meshHocon, flags);
+
+    /// <summary>Starts mesh-node on <paramref name="port"/> of the host (0: any free port), with extra HOCON in the `mesh` block.</summary>
+    public static MeshNodeProcess Start(LabHost host, string dataDirectory, int port, string meshHocon = "", params string[] flags)
     {
         Directory.CreateDirectory(dataDirectory);
         var config = Path.Combine(dataDirectory, "node.hocon");
         File.WriteAllText(config, $"mesh {{\n{meshHocon}\n}}\n");
         var daemon = RepositoryPaths.NodeAssembly;
         var arguments = new[] { "netns", "exec", host.Namespace, "dotnet", daemon, "--config", config, "--data-dir", dataDirectory,
-            "--port", "8080", "--akka-port", "4053", "--ops-port", "0", "--host", host.Address.ToString() }.Concat(flags);
+            "--port", port.ToString(), "--akka-port", "4053", "--ops-port", "0", "--host", host.Address.ToString() }.Concat(flags);
         var start = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
             start.ArgumentList.Add(argument);
         var startedAt = DateTimeOffset.UtcNow;
-        var node = new MeshNodeProcess(host, Process.Start(start)!, host.HttpClient()) { StartedAt = startedAt };
+        var node = new MeshNodeProcess(host, Process.Start(start)!, host.HttpClient(), port) { StartedAt = startedAt };
         node._process.OutputDataReceived += (_, e) => node.Append(e.Data);
         node._process.ErrorDataReceived += (_, e) => node.Append(e.Data);
         node._process.BeginOutputReadLine();
@@ -60,6 +71,8 @@ public sealed class MeshNodeProcess : IDisposable
     {
         if (line is null) return;
         lock (_log) _log.AppendLine(line);
+        if (_port == 0 && line.IndexOf(Listening, StringComparison.Ordinal) is var at and >= 0)
+            _port = new Uri(line[(at + Listening.Length)..].Trim()).Port;
     }
 
     public async Task WaitUntilReadyAsync(TimeSpan within)
@@ -67,6 +80,12 @@ public sealed class MeshNodeProcess : IDisposable
         var deadline = DateTime.UtcNow + within;
         while (DateTime.UtcNow < deadline && !_process.HasExited)
         {
+            if (Port == 0)
+            {
+                await Task.Delay(50);
+                continue;
+            }
+
             try
             {
                 // /api/info also needs the certificate authority, which may still be recovering its journal.
@@ -101,6 +120,23 @@ public sealed class MeshNodeProcess : IDisposable
     public async Task<IReadOnlyList<string>> LocalServerCallsignsAsync() =>
         (await GetCheckedAsync("/api/local-servers")).GetProperty("servers").EnumerateArray()
             .Select(s => s.GetProperty("callsign")).Where(c => c.ValueKind == JsonValueKind.String).Select(c => c.GetString()!).ToList();
+
+    /// <summary>Members Up in this node's GET /api/mesh with none unreachable, or 0 while it cannot say (starting, re-forming).</summary>
+    public async Task<int> UpMembersAsync()
+    {
+        try
+        {
+            using var response = await GetAsync("/api/mesh");
+            if (!response.IsSuccessStatusCode) return 0;
+            using var mesh = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            if (mesh.RootElement.GetProperty("unreachable").GetArrayLength() > 0) return 0;
+            return mesh.RootElement.GetProperty("members").EnumerateArray().Count(m => m.GetProperty("status").GetString() == "up");
+        }
+        catch (HttpRequestException)
+        {
+            return 0;
+        }
+    }
 
     private async Task<JsonElement> GetCheckedAsync(string path)
     {

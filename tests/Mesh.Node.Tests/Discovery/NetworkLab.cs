@@ -49,6 +49,10 @@ public sealed class NetworkLab : IDisposable
         return new LabHost(ns, address);
     }
 
+    /// <summary>Pulls host <paramref name="number"/>'s cable out of the bridge, or plugs it back in (1-based, like its address).</summary>
+    public void SetConnected(int number, bool connected) =>
+        Ip($"-n {Bridge} link set {_prefix}b{number} {(connected ? "up" : "down")}");
+
     public void Dispose()
     {
         foreach (var host in _hosts)

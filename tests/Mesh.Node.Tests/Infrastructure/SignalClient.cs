@@ -25,19 +25,20 @@ public sealed class SignalClient : IAsyncDisposable
 
     public string? CloseStatusDescription => socket.CloseStatusDescription;
 
-    public static async Task<SignalClient> ConnectAsync(Uri uri)
+    /// <param name="invoker">connects through it (a network namespace's HttpClient, say) instead of the default sockets.</param>
+    public static async Task<SignalClient> ConnectAsync(Uri uri, HttpMessageInvoker? invoker = null)
     {
         var client = new SignalClient();
-        await client.socket.ConnectAsync(uri, CancellationToken.None);
+        await client.socket.ConnectAsync(uri, invoker, CancellationToken.None);
         client.receiving = client.ReceiveLoopAsync();
         client.Hello = await client.ExpectAsync("HELLO");
         return client;
     }
 
     /// <summary>Connects and registers; returns once REGISTERED has arrived.</summary>
-    public static async Task<SignalClient> RegisterAsync(Uri uri, string callsign = "GUEST")
+    public static async Task<SignalClient> RegisterAsync(Uri uri, string callsign = "GUEST", HttpMessageInvoker? invoker = null)
     {
-        var client = await ConnectAsync(uri);
+        var client = await ConnectAsync(uri, invoker);
         await client.SendAsync(new { type = "REGISTER", callsign });
         var registered = await client.ExpectAsync("REGISTERED");
         client.ClientId = registered["clientId"]!.GetValue<string>();

@@ -14,18 +14,22 @@ public sealed class MeshCtlTests(OpsNodeFixture fixture) : IClassFixture<OpsNode
     private NodeProcess Node => fixture.Node;
 
     [Fact]
-    public async Task Cluster_show_lists_the_node_as_Up_and_as_leader()
+    public async Task Cluster_show_lists_the_node_as_up_and_as_leader_as_GET_api_mesh_does()
     {
         var text = await MeshCtlProcess.RunAsync(Node, "cluster", "show");
         var json = await MeshCtlProcess.RunAsync(Node, "--json", "cluster", "show");
+        var mesh = await Node.GetJsonAsync("/api/mesh");
 
         Assert.Equal(0, text.ExitCode);
-        Assert.Matches($@"{Regex(Node.AkkaAddress)}\s+Up\s+yes", text.Output);
+        Assert.Matches($@"{Regex(Node.AkkaAddress)}\s+up\s+-\s+yes", text.Output);
         Assert.Equal(0, json.ExitCode);
         var member = Assert.Single(json.Json.GetProperty("members").EnumerateArray());
         Assert.Equal(Node.AkkaAddress, member.GetProperty("address").GetString());
-        Assert.Equal("Up", member.GetProperty("status").GetString());
+        Assert.Equal("up", member.GetProperty("status").GetString());
         Assert.Equal(Node.AkkaAddress, json.Json.GetProperty("leader").GetString());
+        var seenOverHttp = Assert.Single(mesh.GetProperty("members").EnumerateArray());
+        Assert.Equal(seenOverHttp.GetProperty("status").GetString(), member.GetProperty("status").GetString());
+        Assert.Equal(mesh.GetProperty("self").GetString(), json.Json.GetProperty("self").GetString());
     }
 
     [Fact]
@@ -155,6 +159,7 @@ public sealed class MeshCtlTests(OpsNodeFixture fixture) : IClassFixture<OpsNode
         var up = await tail.WaitForLineAsync(line => line.Contains("\"MemberUp\""), TimeSpan.FromSeconds(15));
 
         Assert.Contains(Node.AkkaAddress, up);
+        Assert.Contains("\"status\":\"up\"", up);
         Assert.Equal(0, await tail.InterruptAsync());
     }
 

@@ -101,6 +101,9 @@ public sealed class SignalingLimitTests
 
         left ??= await other.ExpectAsync("PEER_LEFT", TimeSpan.FromSeconds(20));
         Assert.Equal(stuckId, left["peerId"]!.GetValue<string>());
+        // The log line and PEER_LEFT leave the node on different paths: wait for the line rather than race it.
+        for (var waited = 0; waited < 100 && !node.Output.Contains("outbound queue"); waited++)
+            await Task.Delay(100);
         Assert.Contains("outbound queue", node.Output);
         await other.SendAsync(new { type = "OFFER", target = sender.ClientId, offer = new { type = "offer", sdp = "v=0" } });
         await sender.ExpectAsync("OFFER_RECEIVED");

@@ -1,0 +1,77 @@
+// Both directions of /ws/coordinate (a node that accepts, a node that dials): messages in become frames for the coordination
+// actor, its outbox becomes messages out. Messages here are rare and large (a CERT_SYNC of 100 chains), so each is read
+// whole up to the configured limit.
+using System.Buffers;
+using System.Net.WebSockets;
+using Akka.Actor;
+using Mesh.Actors.Signaling;
+
+namespace Mesh.Node.Edge;
+
+public static class CoordinationSocket
+{
+    public const int OutboxFrames = 256;
+    private const int ChunkBytes = 64 * 1024;
+    private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(2);
+
+    /// <summary>Until the socket closes, <paramref name="stop"/> fires, or the actor closes the outbox; the actor is told when it ends.</summary>
+    public static async Task RunAsync(WebSocket socket, IActorRef connection, ClientOutbox outbox, int maxMessageBytes, CancellationToken stop)
+    {
+        using var abort = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        using var onClose = outbox.ClosedByNode.Register(() => abort.CancelAfter(CloseGrace));
+        var writing = WriteAsync(socket, outbox, abort.Token);
+        await ReadAsync(socket, connection, maxMessageBytes, abort.Token);
+        outbox.Close(WebSocketCloseStatus.NormalClosure, "closed by the peer");
+        connection.Tell(Connection.Disconnected.Instance);
+        await writing;
+    }
+
+    private static async Task ReadAsync(WebSocket socket, IActorRef connection, int maxMessageBytes, CancellationToken aborted)
+    {
+        var chunk = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+        try
+        {
+            while (socket.State == WebSocketState.Open)
+            {
+                var message = new ArrayBufferWriter<byte>(ChunkBytes);
+                long received = 0;
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    result = await socket.ReceiveAsync(chunk.AsMemory(), aborted);
+                    if (result.MessageType == WebSocketMessageType.Close) return;
+                    received += result.Count;
+                    // Past the limit the rest of the message is read and dropped, never kept.
+                    if (received <= maxMessageBytes) message.Write(chunk.AsSpan(0, result.Count));
+                } while (!result.EndOfMessage);
+
+                connection.Tell(received > maxMessageBytes ? new Connection.OversizedFrame(received)
+                    : result.MessageType == WebSocketMessageType.Binary ? Connection.BinaryFrame.Instance
+                    : new Connection.InboundFrame(message.WrittenSpan.ToArray()));
+            }
+        }
+        catch (Exception error) when (error is WebSocketException or OperationCanceledException)
+        {
+            // The other node vanished or stopped answering pings: the coordination actor is told by the caller.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+    }
+
+    private static async Task WriteAsync(WebSocket socket, ClientOutbox outbox, CancellationToken abort)
+    {
+        try
+        {
+            await foreach (var frame in outbox.Frames.ReadAllAsync(abort))
+                await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, abort);
+            if (outbox.Closing is { } closing && socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                await socket.CloseOutputAsync(closing.Status, closing.Reason, abort);
+        }
+        catch (Exception error) when (error is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The socket is already gone; nothing is left to deliver.
+        }
+    }
+}
