@@ -242,10 +242,19 @@ public sealed class ConnectionActor : UntypedActor
         relays!.Add();
         if (routes is not null && routes.TryGetValue(signal.Target, out var route))
         {
-            if (route.Outbox is not null && route.ThroughPresence == 0)
+            if (route.Outbox is { Closing: null } && route.ThroughPresence == 0)
             {
                 // A target a whole queue behind is closed as too slow, as its own actor would.
                 if (!route.Outbox.TrySend(frame)) route.Outbox.Close(CloseReasons.ClientTooSlow.Status, CloseReasons.ClientTooSlow.Reason);
+                return;
+            }
+
+            if (route.Outbox is not null && route.ThroughPresence == 0)
+            {
+                // The target is closing (its Terminated may not be here yet): presence answers for it,
+                // with UNKNOWN_TARGET once it has left, as for any client that is gone.
+                routes.Remove(signal.Target);
+                presence.Tell(new Presence.Relay(signal.Target, frame));
                 return;
             }
 

@@ -89,11 +89,11 @@ public sealed class PresenceActor : ReceiveActor
 
     private void Relay(Presence.Relay relay)
     {
-        if (directory.TryResolve(relay.Target, out var target, out var byId))
+        if (directory.TryResolve(relay.Target, out var target, out var byClientId))
         {
             // Only a local client named by its id may be reached directly: a callsign may move to a
             // newer registration, and a client on another node may be hidden by a partition.
-            if (byId && directory.IsLocal(target)) target.Tell(new Presence.DeliverRouted(relay.Frame, relay.Target, Sender));
+            if (byClientId && directory.IsLocal(target)) target.Tell(new Presence.DeliverRouted(relay.Frame, relay.Target, Sender));
             else target.Tell(new Presence.Deliver(relay.Frame));
         }
         else

@@ -62,18 +62,18 @@ public sealed class PresenceDirectory
     }
 
     /// <param name="target">a clientId, or a callsign (its latest registration)</param>
-    /// <param name="byId">true when the target named a clientId, which always means the same client</param>
-    public bool TryResolve(string target, out IActorRef connection, out bool byId)
+    /// <param name="byClientId">true when the target named a clientId, which always means the same client</param>
+    public bool TryResolve(string target, out IActorRef connection, out bool byClientId)
     {
-        if (this.byId.TryGetValue(target, out var entry))
+        if (byId.TryGetValue(target, out var entry))
         {
             connection = entry.Connection;
-            byId = true;
+            byClientId = true;
             return true;
         }
 
-        byId = false;
-        if (latestIdByCallsign.TryGetValue(target, out var id) && this.byId.TryGetValue(id, out entry))
+        byClientId = false;
+        if (latestIdByCallsign.TryGetValue(target, out var id) && byId.TryGetValue(id, out entry))
         {
             connection = entry.Connection;
             return true;

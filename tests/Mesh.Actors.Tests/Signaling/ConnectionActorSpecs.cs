@@ -181,6 +181,21 @@ public sealed class ConnectionActorSpecs : TestKit
     }
 
     [Fact]
+    public void A_relay_to_a_routed_target_whose_connection_is_closing_goes_through_presence()
+    {
+        Register("GUEST");
+        var bobOutbox = new ClientOutbox(Settings.OutboundQueue);
+        Send(Offer("bob"));
+        presence.ExpectMsg<Presence.Relay>();
+        connection.Tell(new Presence.Routed("bob", CreateTestProbe().Ref, bobOutbox));
+
+        bobOutbox.Close(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "closed by the client");
+        Send(Offer("bob"));
+
+        Assert.Equal("bob", presence.ExpectMsg<Presence.Relay>().Target);
+    }
+
+    [Fact]
     public void A_route_is_forgotten_when_its_target_stops()
     {
         Register("GUEST");
