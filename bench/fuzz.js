@@ -32,6 +32,7 @@ const hostileValue = () => pick([null, true, 0, -1, 1e308, 3.5, [], {}, [[[[]]]]
 
 const valid = () => pick([
   { type: 'REGISTER', callsign: 'GUEST' },
+  { type: 'REGISTER', callsign: 'GUEST', peerEvents: false },
   { type: 'OFFER', target: 'nobody-0000', offer: { type: 'offer', sdp: 'v=0\r\n' } },
   { type: 'ANSWER', target: 'nobody-0000', answer: { type: 'answer', sdp: 'v=0\r\n' } },
   { type: 'ICE_CANDIDATE', target: 'nobody-0000', candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host', sdpMLineIndex: 0, sdpMid: '0' } },

@@ -72,9 +72,11 @@ const protocols = {
       if (message.type === 'ERROR') throw new Error(message.error);
       return null;
     },
-    idle(baseUrl) {
+    // peerEvents false: the client is told nothing of arrivals and departures (as PeerJS clients are).
+    idle(baseUrl, { peerEvents = true } = {}) {
       const url = new URL(baseUrl);
-      return { port: Number(url.port), path: url.pathname, hello: '{"type":"REGISTER","callsign":"GUEST"}', acknowledged: '"REGISTERED"' };
+      const hello = peerEvents ? '{"type":"REGISTER","callsign":"GUEST"}' : '{"type":"REGISTER","callsign":"GUEST","peerEvents":false}';
+      return { port: Number(url.port), path: url.pathname, hello, acknowledged: '"REGISTERED"' };
     },
     keepAlive: null,
   },
@@ -216,13 +218,13 @@ class Worker {
     this.keepAliveTimers.push(timer);
   }
 
-  async openIdle({ url, count, concurrency, timeoutMs }) {
+  async openIdle({ url, count, concurrency, timeoutMs, peerEvents }) {
     const started = process.hrtime.bigint();
     const cpuBefore = process.cpuUsage();
     const deadline = Date.now() + timeoutMs;
     const results = await inBatches(count, concurrency, async () => {
       if (Date.now() > deadline) throw new Error('deadline passed');
-      return withTimeout(openIdleClient(this.protocol.idle(url)), Math.max(1, deadline - Date.now()), 'idle client');
+      return withTimeout(openIdleClient(this.protocol.idle(url, { peerEvents })), Math.max(1, deadline - Date.now()), 'idle client');
     });
     const opened = results.filter((r) => r.value).map((r) => r.value);
     this.idle.push(...opened);
@@ -411,8 +413,8 @@ class LoadGenerator {
     return { ms: Math.max(...results.map((r) => r.ms)) };
   }
 
-  async openIdle(protocol, url, count, { concurrency = 100, timeoutMs = 120_000 } = {}) {
-    const results = await this.each(split(count, this.workers.length).map((n) => ({ cmd: 'idle', protocol, url, count: n, concurrency, timeoutMs })));
+  async openIdle(protocol, url, count, { concurrency = 100, timeoutMs = 120_000, peerEvents = true } = {}) {
+    const results = await this.each(split(count, this.workers.length).map((n) => ({ cmd: 'idle', protocol, url, count: n, concurrency, timeoutMs, peerEvents })));
     return {
       ms: Math.max(...results.map((r) => r.ms)),
       registered: results.reduce((sum, r) => sum + r.registered, 0),

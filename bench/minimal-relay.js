@@ -1,5 +1,5 @@
 'use strict';
-// The floor: the /ws/signal protocol relayed by Node and `ws` alone, no limits, no actors.
+// The floor: the /ws/signal protocol (with REGISTER's peerEvents) relayed by Node and `ws` alone, no limits, no actors.
 // Usage: node minimal-relay.js PORT   (binds 127.0.0.1; GET /readyz answers 200 once listening)
 const http = require('node:http');
 const crypto = require('node:crypto');
@@ -21,7 +21,7 @@ function error(socket, code, details) {
 
 function broadcast(except, message) {
   const frame = JSON.stringify(message);
-  for (const client of clients.values()) if (client !== except) client.socket.send(frame);
+  for (const client of clients.values()) if (client !== except && client.peerEvents) client.socket.send(frame);
 }
 
 const relayed = { OFFER: ['OFFER_RECEIVED', 'offer'], ANSWER: ['ANSWER_RECEIVED', 'answer'], ICE_CANDIDATE: ['ICE_CANDIDATE_RECEIVED', 'candidate'] };
@@ -42,7 +42,8 @@ wss.on('connection', (socket) => {
       if (self) return error(socket, 'ALREADY_REGISTERED', 'This connection is registered.');
       const callsign = typeof message.callsign === 'string' ? message.callsign.toUpperCase() : 'GUEST';
       const peers = [...clients.values()].map((client) => client.peer);
-      self = { socket, peer: { id: crypto.randomUUID(), callsign, hasLicense: false } };
+      // REGISTER's peerEvents: false means no PEER_JOINED/PEER_LEFT for this client.
+      self = { socket, peer: { id: crypto.randomUUID(), callsign, hasLicense: false }, peerEvents: message.peerEvents !== false };
       clients.set(self.peer.id, self);
       if (callsign !== 'GUEST') byCallsign.set(callsign, self);
       socket.send(JSON.stringify({ type: 'REGISTERED', clientId: self.peer.id, serverOwner: null, peers }));

@@ -27,7 +27,10 @@ const settings = {
   p3Seconds: Number(option('p3-seconds', quick ? 2 : 10)),
   p3Window: Number(option('window', 16)),
   heldP1Seconds: Number(option('held-seconds', quick ? 1.5 : 10)),
+  // Held clients register with peerEvents false (no PEER_JOINED/PEER_LEFT, as PeerJS clients get);
+  // the push levels hold clients of our protocol with the default (every arrival told to everyone).
   levels: option('levels', quick ? '1000' : '1000,5000,10000').split(',').map(Number),
+  pushLevels: option('push-levels', quick ? '1000' : '1000,5000').split(',').filter(Boolean).map(Number),
   startups: Number(option('startups', quick ? 1 : 5)),
   rounds: Number(option('rounds', quick ? 1 : 4)),
   warmupMs: quick ? 500 : 1000,
@@ -249,16 +252,26 @@ function combineFlatOut(rounds) {
   return combined;
 }
 
+function capacityRuns() {
+  return [
+    ...settings.levels.map((level) => ({ level, push: false })),
+    ...settings.pushLevels.map((level) => ({ level, push: true })),
+  ];
+}
+
+// PeerJS has no presence: its held clients are the same with or without pushes, so it runs once.
+const hasPresence = (name) => servers[name].protocol === 'ours';
+
 async function measureCapacity(generator, results) {
-  for (const level of settings.levels) {
-    for (const name of settings.servers) {
+  for (const { level, push } of capacityRuns()) {
+    for (const name of settings.servers.filter((n) => !push || hasPresence(n))) {
       const handle = await startServer(name);
-      const held = { level };
+      const held = { level, push };
       try {
         await sleep(settings.settleMs / 2);
         held.rssBeforeKb = rssKb(handle.pid);
         const cpuBefore = cpuSeconds(handle.pid);
-        const idle = await generator.openIdle(servers[name].protocol, handle.url, level, { timeoutMs: settings.connectTimeoutSeconds * 1000 });
+        const idle = await generator.openIdle(servers[name].protocol, handle.url, level, { timeoutMs: settings.connectTimeoutSeconds * 1000, peerEvents: push });
         held.connectServerCpuSeconds = cpuSeconds(handle.pid) - cpuBefore;
         Object.assign(held, idle);
         await sleep(settings.settleMs);
@@ -269,7 +282,7 @@ async function measureCapacity(generator, results) {
           await generator.steady({ ratePerPair: settings.ratePerPair, durationMs: settings.warmupMs });
           held.p1 = await generator.steadySummary({ ratePerPair: settings.ratePerPair, durationMs: settings.heldP1Seconds * 1000 });
         }
-        log(`P4 ${name} ${level}: ${held.registered} registered (${held.failed} failed${held.firstFailure ? `: ${held.firstFailure}` : ''}) in ${(held.ms / 1000).toFixed(2)} s, RSS ${(held.rssHeldKb / 1024).toFixed(0)} MB, ${(held.bytesPerConnection / 1024).toFixed(1)} kB/conn, held p99 ${held.p1?.p99.toFixed(3)} ms`);
+        log(`P4 ${name} ${level}${push ? ' with pushes' : ''}: ${held.registered} registered (${held.failed} failed${held.firstFailure ? `: ${held.firstFailure}` : ''}) in ${(held.ms / 1000).toFixed(2)} s, RSS ${(held.rssHeldKb / 1024).toFixed(0)} MB, ${(held.bytesPerConnection / 1024).toFixed(1)} kB/conn, held p99 ${held.p1?.p99.toFixed(3)} ms`);
         held.rssAfterP1Kb = rssKb(handle.pid);
       } finally {
         (results[name].p4 ??= []).push(held);
@@ -304,9 +317,9 @@ function rows(results) {
   add('P3 server CPU per message', 'µs', (x) => x.p3?.serverCpuMicrosPerMessage, fmt.one, 'lower', (node, peerjs) => node <= 0.5 * peerjs);
   add('P3 latency under load p99 (worst round)', 'ms', (x) => x.p3?.latency.p99, fmt.ms, 'lower');
   add('P3 load generator CPU', '% of a core', (x) => x.p3 && (x.p3.loadgenCpuMs / x.p3.elapsedMs) * 100, fmt.one);
-  for (const level of settings.levels) {
-    const at = (x) => x.p4?.find((h) => h.level === level);
-    const n = level.toLocaleString('en-US');
+  for (const { level, push } of capacityRuns()) {
+    const at = (x) => x.p4?.find((h) => h.level === level && h.push === push);
+    const n = push ? `${level.toLocaleString('en-US')} with pushes` : level.toLocaleString('en-US');
     add(`P4 ${n} clients: registered (dropped while held)`, '', (x) => at(x) && `${at(x).registered}/${level} (${at(x).idleLost})`, String);
     add(`P4 ${n}: connect + register`, 's', (x) => (at(x) ? at(x).ms / 1000 : undefined), fmt.s, 'lower');
     add(`P4 ${n}: server / load generator CPU while connecting`, 's', (x) => at(x) && `${fmt.one(at(x).connectServerCpuSeconds)} / ${fmt.one(at(x).loadgenCpuMs / 1000)}`, String);
@@ -356,9 +369,9 @@ function smokeChecks(results) {
       checks.push({ what: `${name} relayed every P3 offer`, ok: r.p3 !== undefined && r.p3.lost === 0 && r.p3.errors === 0 });
     }
     if (settings.phases.includes('p4')) {
-      for (const level of settings.levels) {
-        const held = r.p4?.find((h) => h.level === level);
-        checks.push({ what: `${name} held ${level} clients`, ok: held !== undefined && held.registered === level && held.idleLost === 0 && held.p1?.lost === 0 });
+      for (const { level, push } of capacityRuns().filter((run) => !run.push || hasPresence(name))) {
+        const held = r.p4?.find((h) => h.level === level && h.push === push);
+        checks.push({ what: `${name} held ${level} clients${push ? ' with pushes' : ''}`, ok: held !== undefined && held.registered === level && held.idleLost === 0 && held.p1?.lost === 0 });
       }
     }
   }
@@ -406,7 +419,9 @@ async function main() {
     `Machine: ${machineLine}.`,
     `Load: ${settings.pairs} pairs × ${settings.ratePerPair} offers/s for ${settings.p1Seconds} s (P1); flat out with ${settings.p3Window} offers in flight a pair for ${settings.p3Seconds} s (P3); ` +
       `P1 and P3 in ${settings.rounds} alternating rounds a server after a ${(2 * settings.warmupMs) / 1000} s warm-up; ` +
-      `${settings.levels.join(' / ')} idle clients then P1 for ${settings.heldP1Seconds} s (P4); ${settings.startups} starts (P7). Load generator: ${settings.workers} worker processes. Took ${((Date.now() - started) / 1000).toFixed(0)} s.`,
+      `${settings.levels.join(' / ')} idle clients with peerEvents false` +
+      (settings.pushLevels.length ? ` and ${settings.pushLevels.join(' / ')} with the default PEER_JOINED/PEER_LEFT pushes` : '') +
+      `, then P1 for ${settings.heldP1Seconds} s (P4); ${settings.startups} starts (P7). Load generator: ${settings.workers} worker processes. Took ${((Date.now() - started) / 1000).toFixed(0)} s.`,
     '',
     table(results),
     '',

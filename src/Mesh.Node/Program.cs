@@ -4,6 +4,11 @@ using Mesh.Node.Edge;
 using Mesh.Node.Ops;
 using Mesh.Node.Runtime;
 
+// Socket completions run on the epoll thread instead of one thread-pool hop each (P3 in
+// docs/benchmarks.md); read once, before the first socket, so it is set here unless the operator has.
+if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") is null)
+    Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+
 NodeCommandLine commandLine;
 NodeConfiguration configuration;
 try

@@ -8,7 +8,8 @@ public enum SignalKind { Offer, Answer, IceCandidate }
 
 public abstract record ClientMessage
 {
-    public sealed record Register(string Callsign, string? CertificatePem, string? Signature) : ClientMessage;
+    /// <param name="PeerEvents">false: no PEER_JOINED/PEER_LEFT pushes; the client asks LIST_PEERS when it wants the list</param>
+    public sealed record Register(string Callsign, string? CertificatePem, string? Signature, bool PeerEvents = true) : ClientMessage;
 
     /// <param name="Payload">the offer, answer or candidate object exactly as the client sent it (UTF-8 JSON)</param>
     public sealed record Signal(SignalKind Kind, string Target, byte[] Payload) : ClientMessage;
@@ -71,7 +72,15 @@ public abstract record ClientMessage
             certificate = certificateElement.GetString();
         }
 
-        return new Register(callsign, certificate, signature);
+        var peerEvents = true;
+        if (root.TryGetProperty("peerEvents", out var peerEventsElement))
+        {
+            if (peerEventsElement.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                return Refuse(SignalingErrors.InvalidMessage, "\"peerEvents\" must be true or false.", "REGISTER");
+            peerEvents = peerEventsElement.GetBoolean();
+        }
+
+        return new Register(callsign, certificate, signature, peerEvents);
     }
 
     private static ClientMessage ParseSignal(JsonElement root, string type, SignalKind kind, string payloadName)

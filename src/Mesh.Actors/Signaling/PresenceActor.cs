@@ -8,7 +8,8 @@ namespace Mesh.Actors.Signaling;
 
 /// <summary>
 /// Knows every connection on this node and every registered client of the mesh, resolves relay
-/// targets (clientId or callsign) and tells local registered clients who joins and leaves.
+/// targets (clientId or callsign) and tells local registered clients who joins and leaves (those
+/// that did not register with peerEvents false).
 /// Each node publishes its own clients under its own Distributed Data key (one writer per key, so
 /// no conflicts) and subscribes to the keys of the other members; a node that becomes unreachable
 /// hides its clients at once, and a removed node's key is deleted.
@@ -77,8 +78,8 @@ public sealed class PresenceActor : ReceiveActor
     private void Register(Presence.Register register)
     {
         var peers = directory.Peers(peerListLimit, exceptId: null);
-        directory.Add(register.Peer, Sender, local: true);
-        Sender.Tell(new Presence.Registered(peers, serverOwner));
+        var relays = directory.Add(register.Peer, Sender, local: true, register.PeerEvents);
+        Sender.Tell(new Presence.Registered(peers, serverOwner, relays));
         TellLocalClients(new Presence.PeerJoined(register.Peer), except: Sender);
         var entry = new PresenceEntry(register.Peer.Id, register.Peer.Callsign, register.Peer.HasLicense, Sender);
         replicator.Tell(Dsl.Update(ownKey, LWWDictionary<string, PresenceEntry>.Empty, WriteLocal.Instance,
@@ -88,10 +89,12 @@ public sealed class PresenceActor : ReceiveActor
 
     private void Relay(Presence.Relay relay)
     {
-        directory.CountRelayFrom(Sender);
-        if (directory.TryResolve(relay.Target, out var target))
+        if (directory.TryResolve(relay.Target, out var target, out var byClientId))
         {
-            target.Tell(new Presence.Deliver(relay.Frame));
+            // Only a local client named by its id may be reached directly: a callsign may move to a
+            // newer registration, and a client on another node may be hidden by a partition.
+            if (byClientId && directory.IsLocal(target)) target.Tell(new Presence.DeliverRouted(relay.Frame, relay.Target, Sender));
+            else target.Tell(new Presence.Deliver(relay.Frame));
         }
         else
         {
@@ -176,7 +179,7 @@ public sealed class PresenceActor : ReceiveActor
 
     private void TellLocalClients(object message, IActorRef? except)
     {
-        foreach (var local in directory.LocalConnections)
+        foreach (var local in directory.PeerEventSubscribers)
         {
             if (!local.Equals(except)) local.Tell(message);
         }

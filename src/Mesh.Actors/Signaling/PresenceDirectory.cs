@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Akka.Actor;
 
 namespace Mesh.Actors.Signaling;
@@ -12,26 +11,34 @@ public sealed class PresenceDirectory
     private readonly Dictionary<string, (PeerInfo Peer, IActorRef Connection)> byId = new(StringComparer.Ordinal);
     private readonly Dictionary<IActorRef, string> idByConnection = [];
     private readonly HashSet<IActorRef> localConnections = [];
+    // The local clients that asked for PEER_JOINED/PEER_LEFT (REGISTER's peerEvents, true unless said).
+    private readonly HashSet<IActorRef> peerEventSubscribers = [];
     // The latest registration of a callsign wins: a station that reconnects is reached at once.
     private readonly Dictionary<string, string> latestIdByCallsign = new(StringComparer.OrdinalIgnoreCase);
-    // Relays sent by each registered connection, for the operator's top talkers.
-    private readonly Dictionary<IActorRef, long> relaysByConnection = [];
+    // Relays sent by each registered local connection (counted by the connection), for top talkers.
+    private readonly Dictionary<IActorRef, RelayTally> relaysByConnection = [];
 
     public int Count => byId.Count;
 
     public int LocalCount => localConnections.Count;
 
-    /// <summary>The registered connection actors on this node.</summary>
-    public IEnumerable<IActorRef> LocalConnections => localConnections;
+    /// <summary>The registered connection actors on this node that are told who joins and leaves.</summary>
+    public IEnumerable<IActorRef> PeerEventSubscribers => peerEventSubscribers;
 
     public string? IdOf(IActorRef connection) => idByConnection.GetValueOrDefault(connection);
 
-    public void Add(PeerInfo peer, IActorRef connection, bool local)
+    /// <param name="peerEvents">for a local client: whether it is told who joins and leaves</param>
+    /// <returns>the tally a local connection counts its relays on</returns>
+    public RelayTally Add(PeerInfo peer, IActorRef connection, bool local, bool peerEvents = false)
     {
+        var tally = new RelayTally();
+        if (local) relaysByConnection[connection] = tally;
         byId[peer.Id] = (peer, connection);
         idByConnection[connection] = peer.Id;
         if (local) localConnections.Add(connection);
+        if (local && peerEvents) peerEventSubscribers.Add(connection);
         if (peer.Callsign != Callsign.Guest) latestIdByCallsign[peer.Callsign] = peer.Id;
+        return tally;
     }
 
     public PeerInfo? Remove(IActorRef connection) =>
@@ -42,6 +49,7 @@ public sealed class PresenceDirectory
         if (!byId.Remove(id, out var entry)) return null;
         idByConnection.Remove(entry.Connection);
         localConnections.Remove(entry.Connection);
+        peerEventSubscribers.Remove(entry.Connection);
         relaysByConnection.Remove(entry.Connection);
         if (latestIdByCallsign.TryGetValue(entry.Peer.Callsign, out var latest) && latest == id)
         {
@@ -54,10 +62,18 @@ public sealed class PresenceDirectory
     }
 
     /// <param name="target">a clientId, or a callsign (its latest registration)</param>
-    public bool TryResolve(string target, out IActorRef connection)
+    /// <param name="byClientId">true when the target named a clientId, which always means the same client</param>
+    public bool TryResolve(string target, out IActorRef connection, out bool byClientId)
     {
-        if (byId.TryGetValue(target, out var entry) ||
-            (latestIdByCallsign.TryGetValue(target, out var id) && byId.TryGetValue(id, out entry)))
+        if (byId.TryGetValue(target, out var entry))
+        {
+            connection = entry.Connection;
+            byClientId = true;
+            return true;
+        }
+
+        byClientId = false;
+        if (latestIdByCallsign.TryGetValue(target, out var id) && byId.TryGetValue(id, out entry))
         {
             connection = entry.Connection;
             return true;
@@ -67,17 +83,16 @@ public sealed class PresenceDirectory
         return false;
     }
 
-    public void CountRelayFrom(IActorRef connection)
-    {
-        if (idByConnection.ContainsKey(connection)) CollectionsMarshal.GetValueRefOrAddDefault(relaysByConnection, connection, out _)++;
-    }
+    public bool IsLocal(IActorRef connection) => localConnections.Contains(connection);
 
     /// <summary>The registered clients that relayed the most, most first.</summary>
     public IReadOnlyList<Talker> TopTalkers(int limit) =>
         relaysByConnection
-            .OrderByDescending(e => e.Value)
+            .Select(e => (Connection: e.Key, Relayed: e.Value.Count))
+            .Where(e => e.Relayed > 0)
+            .OrderByDescending(e => e.Relayed)
             .Take(limit)
-            .Select(e => new Talker(byId[idByConnection[e.Key]].Peer, e.Value))
+            .Select(e => new Talker(byId[idByConnection[e.Connection]].Peer, e.Relayed))
             .ToList();
 
     public IReadOnlyList<PeerInfo> Peers(int limit, string? exceptId) =>

@@ -14,6 +14,17 @@ public sealed class ClientMessageTests
 
         Assert.Equal("K1ABC", register.Callsign);
         Assert.Null(register.CertificatePem);
+        Assert.True(register.PeerEvents);
+    }
+
+    [Theory]
+    [InlineData("false", false)]
+    [InlineData("true", true)]
+    public void A_register_message_may_turn_peer_events_off(string value, bool expected)
+    {
+        var register = Assert.IsType<ClientMessage.Register>(Parse($$"""{"type":"REGISTER","callsign":"GUEST","peerEvents":{{value}}}"""));
+
+        Assert.Equal(expected, register.PeerEvents);
     }
 
     [Fact]
@@ -44,6 +55,9 @@ public sealed class ClientMessageTests
     [InlineData("""{"type":"offer"}""", SignalingErrors.UnknownType)]
     [InlineData("""{"type":"REGISTER","callsign":"NOCALL"}""", SignalingErrors.InvalidCallsign)]
     [InlineData("""{"type":"REGISTER","callsign":"K1ABC","certificate":42,"signature":"x"}""", SignalingErrors.InvalidMessage)]
+    [InlineData("""{"type":"REGISTER","callsign":"GUEST","peerEvents":"false"}""", SignalingErrors.InvalidMessage)]
+    [InlineData("""{"type":"REGISTER","callsign":"GUEST","peerEvents":0}""", SignalingErrors.InvalidMessage)]
+    [InlineData("""{"type":"REGISTER","callsign":"GUEST","peerEvents":null}""", SignalingErrors.InvalidMessage)]
     [InlineData("""{"type":"OFFER","target":"","offer":{"type":"offer","sdp":""}}""", SignalingErrors.InvalidMessage)]
     [InlineData("""{"type":"ANSWER","target":"a","answer":{"type":"offer","sdp":""}}""", SignalingErrors.InvalidMessage)]
     [InlineData("""{"type":"ICE_CANDIDATE","target":"a","candidate":{"candidate":"c","sdpMid":5}}""", SignalingErrors.InvalidMessage)]

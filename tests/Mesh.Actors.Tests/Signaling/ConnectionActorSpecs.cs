@@ -13,6 +13,7 @@ public sealed class ConnectionActorSpecs : TestKit
         IdleTimeout: TimeSpan.FromSeconds(30), PingInterval: TimeSpan.FromSeconds(10), OutboundQueue: 16, PeerListLimit: 100);
 
     private readonly ClientOutbox outbox = new(Settings.OutboundQueue);
+    private readonly RelayTally tally = new();
     private readonly Akka.TestKit.TestProbe presence;
     private readonly Akka.TestKit.TestProbe verifier;
     private readonly IActorRef connection;
@@ -48,6 +49,25 @@ public sealed class ConnectionActorSpecs : TestKit
     }
 
     [Fact]
+    public void Register_asks_presence_for_peer_events_unless_the_client_turns_them_off()
+    {
+        Send("""{"type":"REGISTER","callsign":"GUEST","peerEvents":false}""");
+
+        Assert.False(presence.ExpectMsg<Presence.Register>().PeerEvents);
+    }
+
+    [Fact]
+    public void A_register_with_a_peer_events_value_that_is_not_a_boolean_is_refused_and_nothing_is_registered()
+    {
+        Send("""{"type":"REGISTER","callsign":"GUEST","peerEvents":"no"}""");
+
+        var error = NextFrame();
+        Assert.Equal("INVALID_MESSAGE", error.GetProperty("error").GetString());
+        Assert.Equal("REGISTER", error.GetProperty("inReplyTo").GetString());
+        presence.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
     public void Register_with_a_certificate_is_licensed_only_after_the_verifier_agrees()
     {
         connection.Tell(new Presence.Welcome(null), presence.Ref);
@@ -59,7 +79,9 @@ public sealed class ConnectionActorSpecs : TestKit
         presence.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
         verifier.Reply(new License.Verified("K1ABC"));
 
-        Assert.True(presence.ExpectMsg<Presence.Register>().Peer.HasLicense);
+        var register = presence.ExpectMsg<Presence.Register>();
+        Assert.True(register.Peer.HasLicense);
+        Assert.True(register.PeerEvents);
     }
 
     [Fact]
@@ -84,7 +106,7 @@ public sealed class ConnectionActorSpecs : TestKit
         Send("""{"type":"OFFER","target":"bob","offer":{"type":"offer","sdp":"v=0"}}""");
         presence.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
 
-        connection.Tell(new Presence.Registered([], null), presence.Ref);
+        connection.Tell(new Presence.Registered([], null, tally), presence.Ref);
 
         Assert.Equal("REGISTERED", NextFrame().GetProperty("type").GetString());
         presence.ExpectMsg<Presence.ListPeers>();
@@ -104,6 +126,90 @@ public sealed class ConnectionActorSpecs : TestKit
         Assert.Equal(clientId, frame.RootElement.GetProperty("from").GetString());
         Assert.Equal("K1ABC", frame.RootElement.GetProperty("fromCallsign").GetString());
         Assert.Equal("v=0", frame.RootElement.GetProperty("offer").GetProperty("sdp").GetString());
+    }
+
+    [Fact]
+    public void Once_a_target_has_routed_a_relay_later_relays_go_straight_into_its_outbox_and_are_counted()
+    {
+        Register("GUEST");
+        var bob = CreateTestProbe();
+        var bobOutbox = new ClientOutbox(Settings.OutboundQueue);
+
+        Send(Offer("bob"));
+        presence.ExpectMsg<Presence.Relay>();
+        connection.Tell(new Presence.Routed("bob", bob.Ref, bobOutbox));
+        Send(Offer("bob"));
+
+        AwaitAssert(() => Assert.True(bobOutbox.Frames.TryRead(out _)), TimeSpan.FromSeconds(3));
+        presence.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        Assert.Equal(2, tally.Count);
+    }
+
+    [Fact]
+    public void A_relay_routed_through_presence_is_queued_and_its_sender_is_told_the_route()
+    {
+        var clientId = Register("GUEST");
+        var sender = CreateTestProbe();
+
+        connection.Tell(new Presence.DeliverRouted("""{"type":"OFFER_RECEIVED"}"""u8.ToArray(), clientId, sender.Ref));
+
+        Assert.Equal("OFFER_RECEIVED", NextFrame().GetProperty("type").GetString());
+        var routed = sender.ExpectMsg<Presence.Routed>();
+        Assert.Equal((clientId, connection, outbox), (routed.Target, routed.Connection, routed.Outbox));
+    }
+
+    [Fact]
+    public void Relays_keep_going_through_presence_until_every_earlier_one_to_that_target_is_routed()
+    {
+        Register("GUEST");
+        var bob = CreateTestProbe();
+        var bobOutbox = new ClientOutbox(Settings.OutboundQueue);
+        Send(Offer("bob"));
+        Send(Offer("bob"));
+        presence.ExpectMsg<Presence.Relay>();
+        presence.ExpectMsg<Presence.Relay>();
+
+        connection.Tell(new Presence.Routed("bob", bob.Ref, bobOutbox));
+        Send(Offer("bob"));
+        presence.ExpectMsg<Presence.Relay>();
+        connection.Tell(new Presence.Routed("bob", bob.Ref, bobOutbox));
+        connection.Tell(new Presence.Routed("bob", bob.Ref, bobOutbox));
+        Send(Offer("bob"));
+
+        AwaitAssert(() => Assert.True(bobOutbox.Frames.TryRead(out _)), TimeSpan.FromSeconds(3));
+        presence.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public void A_relay_to_a_routed_target_whose_connection_is_closing_goes_through_presence()
+    {
+        Register("GUEST");
+        var bobOutbox = new ClientOutbox(Settings.OutboundQueue);
+        Send(Offer("bob"));
+        presence.ExpectMsg<Presence.Relay>();
+        connection.Tell(new Presence.Routed("bob", CreateTestProbe().Ref, bobOutbox));
+
+        bobOutbox.Close(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "closed by the client");
+        Send(Offer("bob"));
+
+        Assert.Equal("bob", presence.ExpectMsg<Presence.Relay>().Target);
+    }
+
+    [Fact]
+    public void A_route_is_forgotten_when_its_target_stops()
+    {
+        Register("GUEST");
+        var bob = CreateTestProbe();
+        Send(Offer("bob"));
+        presence.ExpectMsg<Presence.Relay>();
+        connection.Tell(new Presence.Routed("bob", bob.Ref, new ClientOutbox(Settings.OutboundQueue)));
+
+        Sys.Stop(bob.Ref);
+        AwaitAssert(() =>
+        {
+            Send(Offer("bob"));
+            presence.ExpectMsg<Presence.Relay>(TimeSpan.FromMilliseconds(200));
+        }, TimeSpan.FromSeconds(3));
     }
 
     [Fact]
@@ -164,9 +270,11 @@ public sealed class ConnectionActorSpecs : TestKit
     {
         Send($$"""{"type":"REGISTER","callsign":"{{callsign}}"}""");
         presence.ExpectMsg<Presence.Register>();
-        connection.Tell(new Presence.Registered([], null), presence.Ref);
+        connection.Tell(new Presence.Registered([], null, tally), presence.Ref);
         return NextFrame().GetProperty("clientId").GetString()!;
     }
+
+    private static string Offer(string target) => $$$"""{"type":"OFFER","target":"{{{target}}}","offer":{"type":"offer","sdp":"v=0"}}""";
 
     private void Send(string json) => connection.Tell(new Connection.InboundFrame(Encoding.UTF8.GetBytes(json)));
 

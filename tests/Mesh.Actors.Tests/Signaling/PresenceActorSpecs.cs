@@ -38,6 +38,22 @@ public sealed class PresenceActorSpecs : TestKit
     }
 
     [Fact]
+    public void A_client_that_turned_peer_events_off_gets_the_list_but_no_joins_or_leaves()
+    {
+        Registered("a", "K1ABC");
+        var quiet = Registered("q", "GUEST", peerEvents: false);
+        var loud = Registered("l", "GUEST");
+        var leaving = Registered("x", "W1AW");
+        loud.ExpectMsg<Presence.PeerJoined>();
+
+        Sys.Stop(leaving.Ref);
+        loud.FishForMessage<Presence.PeerLeft>(left => left.PeerId == "x");
+        presence.Tell(Presence.ListPeers.Instance, quiet.Ref);
+
+        Assert.Equal(["a", "l"], quiet.ExpectMsg<Presence.PeerList>().Peers.Select(p => p.Id));
+    }
+
+    [Fact]
     public void A_relay_reaches_the_target_by_client_id_or_by_callsign()
     {
         var alice = Registered("a", "K1ABC");
@@ -47,7 +63,7 @@ public sealed class PresenceActorSpecs : TestKit
         presence.Tell(new Presence.Relay("b", [1]), alice.Ref);
         presence.Tell(new Presence.Relay("w1aw", [2]), alice.Ref);
 
-        Assert.Equal([1], bob.ExpectMsg<Presence.Deliver>().Frame);
+        Assert.Equal([1], bob.ExpectMsg<Presence.DeliverRouted>().Frame);
         Assert.Equal([2], bob.ExpectMsg<Presence.Deliver>().Frame);
     }
 
@@ -107,17 +123,31 @@ public sealed class PresenceActorSpecs : TestKit
     }
 
     [Fact]
-    public void Top_talkers_are_the_senders_with_the_most_relays_and_a_client_that_leaves_drops_out()
+    public void A_relay_to_a_local_client_named_by_its_id_names_its_sender_so_a_route_can_follow_but_one_by_callsign_does_not()
     {
         var alice = Registered("a", "K1ABC");
         var bob = Registered("b", "W1AW");
-        var carol = Registered("c", "N0CAL");
-        presence.Tell(new Presence.Relay("b", [1]), alice.Ref);
+        alice.ExpectMsg<Presence.PeerJoined>();
+
+        presence.Tell(new Presence.Relay("w1aw", [1]), alice.Ref);
         presence.Tell(new Presence.Relay("b", [2]), alice.Ref);
-        presence.Tell(new Presence.Relay("a", [3]), bob.Ref);
-        presence.Tell(new Presence.Relay("a", [4]), carol.Ref);
-        presence.Tell(new Presence.Relay("a", [5]), carol.Ref);
-        presence.Tell(new Presence.Relay("a", [6]), carol.Ref);
+
+        Assert.Equal([1], bob.ExpectMsg<Presence.Deliver>().Frame);
+        var routed = bob.ExpectMsg<Presence.DeliverRouted>();
+        Assert.Equal([2], routed.Frame);
+        Assert.Equal(("b", alice.Ref), (routed.Target, routed.Sender));
+    }
+
+    [Fact]
+    public void Top_talkers_are_the_clients_that_counted_the_most_relays_and_a_client_that_leaves_drops_out()
+    {
+        var (alice, aliceRelays) = RegisteredWithTally("a", "K1ABC");
+        var (_, bobRelays) = RegisteredWithTally("b", "W1AW");
+        var (carol, carolRelays) = RegisteredWithTally("c", "N0CAL");
+        aliceRelays.Add();
+        aliceRelays.Add();
+        bobRelays.Add();
+        for (var i = 0; i < 3; i++) carolRelays.Add();
 
         presence.Tell(new Presence.GetTopTalkers(2));
         var top = ExpectMsg<Presence.TopTalkers>().Talkers;
@@ -130,13 +160,15 @@ public sealed class PresenceActorSpecs : TestKit
         Assert.Equal([("a", 2L), ("b", 1L)], afterLeaving.Select(t => (t.Peer.Id, t.Relayed)));
     }
 
-    private TestProbe Registered(string id, string callsign)
+    private TestProbe Registered(string id, string callsign, bool peerEvents = true) =>
+        RegisteredWithTally(id, callsign, peerEvents).Probe;
+
+    private (TestProbe Probe, RelayTally Relays) RegisteredWithTally(string id, string callsign, bool peerEvents = true)
     {
         var probe = CreateTestProbe();
         presence.Tell(Presence.Connect.Instance, probe.Ref);
         probe.ExpectMsg<Presence.Welcome>();
-        presence.Tell(new Presence.Register(new PeerInfo(id, callsign, false)), probe.Ref);
-        probe.ExpectMsg<Presence.Registered>();
-        return probe;
+        presence.Tell(new Presence.Register(new PeerInfo(id, callsign, false), peerEvents), probe.Ref);
+        return (probe, probe.ExpectMsg<Presence.Registered>().Relays);
     }
 }
