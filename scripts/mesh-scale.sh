@@ -4,7 +4,7 @@
 #   scripts/mesh-scale.sh [N=10] [IDLE_SECONDS=30]
 # Env: MESH_SCALE_HTTP_BASE (default 23000), MESH_SCALE_AKKA_BASE (24000), MESH_SCALE_HEAP (hard heap
 # limit per node, default 0x6000000 = 96 MiB), MESH_SCALE_PROFILE (extra HOCON file, e.g. hocon/radio.hocon),
-# MESH_SCALE_STARTING (nodes starting at once, default cores + 1; 0 starts all at once),
+# MESH_SCALE_STARTING (at most this many nodes starting at once; default 0 = all at once),
 # MESH_SCALE_TIMEOUT (seconds to wait for all Up, default 180),
 # MESH_SCALE_NO_BUILD=1 to skip the Release build, MESH_SCALE_RELAY=1 to measure relay latency on the
 # same node (P1) and across two nodes (P2) after the idle figures (scripts/mesh-relay-latency.mjs).
@@ -49,7 +49,7 @@ HOCON
 seed="akka.tcp://mesh@127.0.0.1:$((akka_base + 1))"
 export DOTNET_gcServer=0 DOTNET_gcConcurrent=0 DOTNET_GCHeapHardLimit=${MESH_SCALE_HEAP:-0x6000000} DOTNET_TieredPGO=0 \
   DOTNET_EnableWriteXorExecute=0
-starting_max=${MESH_SCALE_STARTING:-$(( $(nproc) + 1 ))}
+starting_max=${MESH_SCALE_STARTING:-0}
 
 # A node is starting until its actor system answers (/api/status 200): that is where its CPU goes
 # (JIT, host, actor system); joining afterwards is cheap. Starting all 50 at once makes every one of
