@@ -94,7 +94,8 @@ while (( $(up_count) != nodes )); do
   sleep 0.5
 done
 all_up=$(python3 -c "print(f'{$(date +%s.%N) - $started:.1f}')")
-echo "nodes: $nodes   all Up after: ${all_up} s from the first start (last node started at ${all_started} s, at most $starting_max starting at once)"
+window=$([[ $starting_max == 0 ]] && echo "all started at once" || echo "at most $starting_max starting at once")
+echo "nodes: $nodes   all Up after: ${all_up} s from the first start (last node started at ${all_started} s, $window)"
 
 # Let joining traffic settle, then measure the idle mesh with nothing polling it.
 sleep 10
