@@ -4,8 +4,11 @@
 #   scripts/mesh-scale.sh [N=10] [IDLE_SECONDS=30]
 # Env: MESH_SCALE_HTTP_BASE (default 23000), MESH_SCALE_AKKA_BASE (24000), MESH_SCALE_HEAP (hard heap
 # limit per node, default 0x6000000 = 96 MiB), MESH_SCALE_PROFILE (extra HOCON file, e.g. hocon/radio.hocon),
+# MESH_SCALE_STARTING (at most this many nodes starting at once; default 0 = all at once),
+# MESH_SCALE_TIMEOUT (seconds to wait for all Up, default 180),
 # MESH_SCALE_NO_BUILD=1 to skip the Release build, MESH_SCALE_RELAY=1 to measure relay latency on the
 # same node (P1) and across two nodes (P2) after the idle figures (scripts/mesh-relay-latency.mjs).
+# Every node is started and killed by its PID; the run ends on its own after the timeout.
 set -euo pipefail
 
 nodes=${1:-10}
@@ -22,37 +25,61 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 143' TERM INT
 
 if [[ "${MESH_SCALE_NO_BUILD:-}" != 1 ]]; then
   dotnet build "$root/src/Mesh.Node" -c Release -o "$root/scripts/.mesh-scale-bin" -v quiet -nologo >/dev/null
 fi
 binary="$root/scripts/.mesh-scale-bin/mesh-node.dll"
 
-# Small-memory settings: one DotNetty thread per socket pool, workstation GC, quiet logs.
+# Small-memory settings: hocon/small.hocon (one DotNetty thread per socket pool, a failure detector that
+# rides through the start-up storm), quiet logs; workstation non-concurrent GC with a hard heap limit,
+# no dynamic PGO (its instrumented tier costs CPU in every process), no W^X double mapping of JIT'd
+# code (it costs start-up CPU). Why and what each saves: docs/benchmarks.md (P5).
 {
+  cat "$root/hocon/small.hocon"
   if [[ -n "${MESH_SCALE_PROFILE:-}" ]]; then cat "$MESH_SCALE_PROFILE"; fi
   cat <<'HOCON'
 mesh.log.level = Warning
 # The latency client sends 10 offers/s per client; the per-client limit is not what is measured.
 mesh.signaling.rate-limit { messages-per-minute = 1000000, burst = 1000000 }
-akka.remote.dot-netty.tcp {
-  server-socket-worker-pool { pool-size-min = 1, pool-size-factor = 1.0, pool-size-max = 1 }
-  client-socket-worker-pool { pool-size-min = 1, pool-size-factor = 1.0, pool-size-max = 1 }
-}
 HOCON
 } > "$work/scale.hocon"
 
 seed="akka.tcp://mesh@127.0.0.1:$((akka_base + 1))"
-export DOTNET_gcServer=0 DOTNET_GCHeapHardLimit=${MESH_SCALE_HEAP:-0x6000000} DOTNET_TieredPGO=0
+export DOTNET_gcServer=0 DOTNET_gcConcurrent=0 DOTNET_GCHeapHardLimit=${MESH_SCALE_HEAP:-0x6000000} DOTNET_TieredPGO=0 \
+  DOTNET_EnableWriteXorExecute=0
+starting_max=${MESH_SCALE_STARTING:-0}
 
-started=$(date +%s.%N)
-for i in $(seq 1 "$nodes"); do
+# A node is starting until its actor system answers (/api/status 200): that is where its CPU goes
+# (JIT, host, actor system); joining afterwards is cheap. Starting all 50 at once makes every one of
+# them slow and starves the heartbeats of those already up.
+start_node() {
+  local i=$1
   mkdir -p "$work/node$i"
   dotnet "$binary" --config "$work/scale.hocon" --port $((http_base + i)) --bind 127.0.0.1 \
     --akka-port $((akka_base + i)) --ops-port 0 --host 127.0.0.1 --data-dir "$work/node$i" --no-mdns \
     --seed "$seed" >"$work/node$i.log" 2>&1 &
   pids+=($!)
+}
+has_started() { [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$((http_base + $1))/api/status") == 200 ]]; }
+
+timeout_seconds=${MESH_SCALE_TIMEOUT:-180}
+started=$(date +%s.%N)
+deadline=$(( ${started%.*} + timeout_seconds ))
+starting=()
+for i in $(seq 1 "$nodes"); do
+  while (( starting_max > 0 && ${#starting[@]} >= starting_max )); do
+    sleep 0.2
+    if (( $(date +%s) > deadline )); then echo "only $((i - 1)) of $nodes nodes started within $timeout_seconds s" >&2; exit 1; fi
+    still=()
+    for j in "${starting[@]}"; do has_started "$j" || still+=("$j"); done
+    starting=("${still[@]+"${still[@]}"}")
+  done
+  start_node "$i"
+  starting+=("$i")
 done
+all_started=$(python3 -c "print(f'{$(date +%s.%N) - $started:.1f}')")
 
 # All Up = node 1 sees N members up and nobody unreachable.
 up_count() {
@@ -62,13 +89,13 @@ try:
   v=json.load(sys.stdin); print(sum(m["status"]=="up" for m in v["members"]) if not v["unreachable"] else -1)
 except Exception: print(0)'
 }
-deadline=$(( $(date +%s) + 300 ))
 while (( $(up_count) != nodes )); do
-  if (( $(date +%s) > deadline )); then echo "not all $nodes nodes Up within 300 s (last: $(up_count))" >&2; exit 1; fi
+  if (( $(date +%s) > deadline )); then echo "not all $nodes nodes Up within $timeout_seconds s of the first start (last: $(up_count))" >&2; exit 1; fi
   sleep 0.5
 done
 all_up=$(python3 -c "print(f'{$(date +%s.%N) - $started:.1f}')")
-echo "nodes: $nodes   all Up after: ${all_up} s"
+window=$([[ $starting_max == 0 ]] && echo "all started at once" || echo "at most $starting_max starting at once")
+echo "nodes: $nodes   all Up after: ${all_up} s from the first start (last node started at ${all_started} s, $window)"
 
 # Let joining traffic settle, then measure the idle mesh with nothing polling it.
 sleep 10
