@@ -212,55 +212,34 @@ public sealed record CertificateAuthorityState(
     }
 
     /// <summary>CERT_SYNC from a node outside the cluster: each item as if its owner added it here, after its fingerprint is checked.</summary>
-    public Decision Handle(SyncCertificates command, AuthorityContext context)
-    {
-        var state = this;
-        var events = new List<ICertificateAuthorityEvent>();
-        var accepted = new List<string>();
-        var refused = new List<SyncRefusal>();
-        foreach (var item in command.Items)
+    public Decision Handle(SyncCertificates command, AuthorityContext context) =>
+        Sync(command.Items, item => item.Fingerprint, (state, item) =>
         {
-            var label = Label(item.Fingerprint);
             var (certificate, error) = CertificateFiles.ParseSinglePem(item.CertificatePem);
             if (error is not null)
-            {
-                refused.Add(new SyncRefusal(label, error.Code, error.Details));
-                continue;
-            }
-            if (CertificateProfile.Fingerprint(certificate!) != item.Fingerprint)
-            {
-                refused.Add(new SyncRefusal(label, CertificateError.InvalidCertificate, "The fingerprint is not the SHA-256 of the certificate."));
-                continue;
-            }
-            var decision = state.Handle(new AddCertificate(item.CertificatePem, item.ChainPems), context);
-            if (decision.Reply is CertificateRefused refusal)
-            {
-                refused.Add(new SyncRefusal(label, refusal.Error.Code, refusal.Error.Details));
-                continue;
-            }
-            accepted.Add(label);
-            events.AddRange(decision.Events);
-            state = decision.Events.Aggregate(state, (current, e) => current.Apply(e));
-        }
-        return new Decision(events, new SyncOutcome(accepted, refused));
-    }
+                return Decision.Refuse(error);
+            return CertificateProfile.Fingerprint(certificate!) == item.Fingerprint
+                ? state.Handle(new AddCertificate(item.CertificatePem, item.ChainPems), context)
+                : Decision.Refuse(CertificateError.InvalidCertificate, "The fingerprint is not the SHA-256 of the certificate.");
+        });
 
     /// <summary>BLACKLIST_UPDATE from a node outside the cluster: only items signed by a certificate authority this node trusts.</summary>
-    public Decision Handle(SyncBlacklist command, AuthorityContext context)
+    public Decision Handle(SyncBlacklist command, AuthorityContext context) =>
+        Sync(command.Items, item => item.Fingerprint, (state, item) => CheckSigner(item, context) is { } signerError
+            ? Decision.Refuse(signerError)
+            : state.Handle(new BlacklistCertificate(item.Fingerprint, item.Reason), context));
+
+    /// <summary>Each item decided on its own against the state the items before it left, all answered in one outcome.</summary>
+    private Decision Sync<T>(IEnumerable<T> items, Func<T, string?> fingerprint, Func<CertificateAuthorityState, T, Decision> decide)
     {
         var state = this;
         var events = new List<ICertificateAuthorityEvent>();
         var accepted = new List<string>();
         var refused = new List<SyncRefusal>();
-        foreach (var item in command.Items)
+        foreach (var item in items)
         {
-            var label = Label(item.Fingerprint);
-            if (CheckSigner(item, context) is { } signerError)
-            {
-                refused.Add(new SyncRefusal(label, signerError.Code, signerError.Details));
-                continue;
-            }
-            var decision = state.Handle(new BlacklistCertificate(item.Fingerprint, item.Reason), context);
+            var label = Label(fingerprint(item));
+            var decision = decide(state, item);
             if (decision.Reply is CertificateRefused refusal)
             {
                 refused.Add(new SyncRefusal(label, refusal.Error.Code, refusal.Error.Details));
