@@ -19,7 +19,7 @@ public static class CoordinationSocket
     {
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(stop);
         using var onClose = outbox.ClosedByNode.Register(() => abort.CancelAfter(CloseGrace));
-        var writing = WriteAsync(socket, outbox, abort.Token);
+        var writing = SocketFrames.WriteAsync(socket, outbox, abort.Token);
         await ReadAsync(socket, connection, maxMessageBytes, abort.Token);
         outbox.Close(WebSocketCloseStatus.NormalClosure, "closed by the peer");
         connection.Tell(Connection.Disconnected.Instance);
@@ -45,9 +45,7 @@ public static class CoordinationSocket
                     if (received <= maxMessageBytes) message.Write(chunk.AsSpan(0, result.Count));
                 } while (!result.EndOfMessage);
 
-                connection.Tell(received > maxMessageBytes ? new Connection.OversizedFrame(received)
-                    : result.MessageType == WebSocketMessageType.Binary ? Connection.BinaryFrame.Instance
-                    : new Connection.InboundFrame(message.WrittenSpan.ToArray()));
+                connection.Tell(SocketFrames.Inbound(received, maxMessageBytes, result.MessageType, message.WrittenSpan));
             }
         }
         catch (Exception error) when (error is WebSocketException or OperationCanceledException)
@@ -57,21 +55,6 @@ public static class CoordinationSocket
         finally
         {
             ArrayPool<byte>.Shared.Return(chunk);
-        }
-    }
-
-    private static async Task WriteAsync(WebSocket socket, ClientOutbox outbox, CancellationToken abort)
-    {
-        try
-        {
-            await foreach (var frame in outbox.Frames.ReadAllAsync(abort))
-                await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, abort);
-            if (outbox.Closing is { } closing && socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-                await socket.CloseOutputAsync(closing.Status, closing.Reason, abort);
-        }
-        catch (Exception error) when (error is WebSocketException or OperationCanceledException or ObjectDisposedException)
-        {
-            // The socket is already gone; nothing is left to deliver.
         }
     }
 }

@@ -38,7 +38,7 @@ public static class SignalingEndpoint
         });
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         using var onClose = outbox.ClosedByNode.Register(() => abort.CancelAfter(CloseGrace));
-        var writing = WriteFramesAsync(socket, outbox, abort.Token);
+        var writing = SocketFrames.WriteAsync(socket, outbox, abort.Token);
         await ReadFramesAsync(socket, accepted.Connection, signaling.MaxMessageBytes, abort.Token);
         outbox.Close(WebSocketCloseStatus.NormalClosure, "closed by the client");
         accepted.Connection.Tell(Connection.Disconnected.Instance);
@@ -58,7 +58,7 @@ public static class SignalingEndpoint
                 if (ready.MessageType == WebSocketMessageType.Close) return;
                 if (ready.EndOfMessage)
                 {
-                    connection.Tell(Frame(0, maxMessageBytes, ready.MessageType, []));
+                    connection.Tell(SocketFrames.Inbound(0, maxMessageBytes, ready.MessageType, []));
                     continue;
                 }
 
@@ -70,7 +70,7 @@ public static class SignalingEndpoint
                     long received = result.Count;
                     if (result.EndOfMessage)
                     {
-                        connection.Tell(Frame(received, maxMessageBytes, result.MessageType, chunk.AsSpan(0, result.Count)));
+                        connection.Tell(SocketFrames.Inbound(received, maxMessageBytes, result.MessageType, chunk.AsSpan(0, result.Count)));
                         continue;
                     }
 
@@ -85,7 +85,7 @@ public static class SignalingEndpoint
                         if (received <= maxMessageBytes) message.Write(chunk.AsSpan(0, result.Count));
                     } while (!result.EndOfMessage);
 
-                    connection.Tell(Frame(received, maxMessageBytes, result.MessageType, message.WrittenSpan));
+                    connection.Tell(SocketFrames.Inbound(received, maxMessageBytes, result.MessageType, message.WrittenSpan));
                 }
                 finally
                 {
@@ -96,31 +96,6 @@ public static class SignalingEndpoint
         catch (Exception error) when (error is WebSocketException or OperationCanceledException)
         {
             // The client vanished or stopped answering pings: the connection actor is told below.
-        }
-    }
-
-    private static object Frame(long received, int maxMessageBytes, WebSocketMessageType type, ReadOnlySpan<byte> message) =>
-        received > maxMessageBytes ? new Connection.OversizedFrame(received)
-        : type == WebSocketMessageType.Binary ? Connection.BinaryFrame.Instance
-        : new Connection.InboundFrame(message.ToArray());
-
-    private static async Task WriteFramesAsync(WebSocket socket, ClientOutbox outbox, CancellationToken abort)
-    {
-        try
-        {
-            await foreach (var frame in outbox.Frames.ReadAllAsync(abort))
-            {
-                await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, abort);
-            }
-
-            if (outbox.Closing is { } closing && socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-            {
-                await socket.CloseOutputAsync(closing.Status, closing.Reason, abort);
-            }
-        }
-        catch (Exception error) when (error is WebSocketException or OperationCanceledException or ObjectDisposedException)
-        {
-            // The socket is already gone; nothing is left to deliver.
         }
     }
 }

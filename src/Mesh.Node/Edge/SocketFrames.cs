@@ -1,0 +1,36 @@
+// What both WebSocket endpoints (/ws/signal, /ws/coordinate) do with frames: read ones become messages for the
+// socket's actor, and the actor's outbox is written out, then closed the way the actor said.
+using System.Net.WebSockets;
+using Mesh.Actors.Signaling;
+
+namespace Mesh.Node.Edge;
+
+public static class SocketFrames
+{
+    /// <summary>A whole message read from the socket, as its actor receives it.</summary>
+    public static object Inbound(long received, int maxMessageBytes, WebSocketMessageType type, ReadOnlySpan<byte> message) =>
+        received > maxMessageBytes ? new Connection.OversizedFrame(received)
+        : type == WebSocketMessageType.Binary ? Connection.BinaryFrame.Instance
+        : new Connection.InboundFrame(message.ToArray());
+
+    /// <summary>Sends the outbox's frames until it completes, then the close frame the actor chose, if the socket is still open.</summary>
+    public static async Task WriteAsync(WebSocket socket, ClientOutbox outbox, CancellationToken abort)
+    {
+        try
+        {
+            await foreach (var frame in outbox.Frames.ReadAllAsync(abort))
+            {
+                await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, abort);
+            }
+
+            if (outbox.Closing is { } closing && socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                await socket.CloseOutputAsync(closing.Status, closing.Reason, abort);
+            }
+        }
+        catch (Exception error) when (error is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The socket is already gone; nothing is left to deliver.
+        }
+    }
+}
