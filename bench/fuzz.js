@@ -80,9 +80,9 @@ async function startNode() {
   throw new Error('mesh-node did not become ready in 30 s');
 }
 
-/** Sends its share of cases one at a time; every case must be answered by exactly one frame. */
-async function fuzzConnection(url, count, tally) {
-  const socket = new WebSocket(url, { maxPayload: 1 << 20 });
+/** An open WebSocket and `next(ms)`: the next JSON frame it received, or null after ms milliseconds. */
+async function open(url, maxPayload) {
+  const socket = new WebSocket(url, { maxPayload });
   const frames = [];
   let waiting = null;
   socket.on('message', (data) => { frames.push(JSON.parse(data.toString())); if (waiting) waiting(); });
@@ -92,6 +92,12 @@ async function fuzzConnection(url, count, tally) {
     const timer = setTimeout(() => { waiting = null; resolve(null); }, ms);
     waiting = () => { clearTimeout(timer); waiting = null; resolve(frames.shift()); };
   });
+  return { socket, next };
+}
+
+/** Sends its share of cases one at a time; every case must be answered by exactly one frame. */
+async function fuzzConnection(url, count, tally) {
+  const { socket, next } = await open(url, 1 << 20);
   await next(5000); // HELLO
   socket.send(JSON.stringify({ type: 'REGISTER', callsign: 'GUEST' }));
   if ((await next(5000))?.type !== 'REGISTERED') throw new Error('REGISTER was not answered');
@@ -111,16 +117,7 @@ async function fuzzConnection(url, count, tally) {
 
 /** Node-to-node messages, one at a time; each must be answered by exactly one ERROR or SYNC_RESULT. */
 async function fuzzCoordinate(url, count, tally) {
-  const socket = new WebSocket(url, { maxPayload: 8 << 20 });
-  const frames = [];
-  let waiting = null;
-  socket.on('message', (data) => { frames.push(JSON.parse(data.toString())); if (waiting) waiting(); });
-  await new Promise((resolve, reject) => { socket.once('open', resolve); socket.once('error', reject); });
-  const next = (ms) => new Promise((resolve) => {
-    if (frames.length) return resolve(frames.shift());
-    const timer = setTimeout(() => { waiting = null; resolve(null); }, ms);
-    waiting = () => { clearTimeout(timer); waiting = null; resolve(frames.shift()); };
-  });
+  const { socket, next } = await open(url, 8 << 20);
   const announce = await next(5000);
   if (announce?.type !== 'PEER_ANNOUNCE') throw new Error('/ws/coordinate did not announce the node');
   for (let i = 0; i < count; i++) {
