@@ -51,7 +51,7 @@ public sealed class MeshTrustActor : ReceivePersistentActor
                 _log.Error("A stored trust entry no longer reads ({Error}); it is left out", error);
                 return;
             }
-            Remember(stored.Entry, fact, stored.Own);
+            Remember(stored.Entry, fact.Identity, stored.Own);
             _recoveredEntries!.Add(stored.Entry);
             if (!stored.Own)
                 _recoveredFromOthers!.Add(fact);
@@ -94,12 +94,14 @@ public sealed class MeshTrustActor : ReceivePersistentActor
         }
         if (fresh.Count == 0) return;
         var now = _time.GetUtcNow();
+        var identities = fresh.Keys.ToList();
         var events = fresh.Values.Select(fact => new MeshTrustEntryStored(TrustEntries.Sign(fact, _nodeKey), Own: true, now)).ToList();
-        var remaining = events.Count;
+        var persisted = 0;
         PersistAll(events, stored =>
         {
-            Remember(stored.Entry, TrustEntries.Read(stored.Entry).Fact!, own: true);
-            if (--remaining == 0)
+            // Handlers run in the order of the events.
+            Remember(stored.Entry, identities[persisted], own: true);
+            if (++persisted == events.Count)
                 Spread(events.Select(e => e.Entry));
         });
     }
@@ -129,11 +131,11 @@ public sealed class MeshTrustActor : ReceivePersistentActor
         if (accepted.Count == 0) return;
 
         var now = _time.GetUtcNow();
-        var remaining = accepted.Count;
+        var persisted = 0;
         PersistAll(accepted.Select(a => new MeshTrustEntryStored(a.Entry, Own: false, now)), stored =>
         {
-            Remember(stored.Entry, TrustEntries.Read(stored.Entry).Fact!, own: false);
-            if (--remaining == 0)
+            Remember(stored.Entry, accepted[persisted].Fact.Identity, own: false);
+            if (++persisted == accepted.Count)
             {
                 Context.Parent.Tell(new AdoptMeshTrust(accepted.Select(a => a.Fact).ToList()));
                 _log.Debug("Took {Count} trust entries from the mesh", accepted.Count);
@@ -141,10 +143,10 @@ public sealed class MeshTrustActor : ReceivePersistentActor
         });
     }
 
-    private void Remember(SignedTrustEntry entry, TrustFact fact, bool own)
+    private void Remember(SignedTrustEntry entry, string identity, bool own)
     {
         if (!_seen.Add(entry)) return;
-        _identities.Add(fact.Identity);
+        _identities.Add(identity);
         _stored++;
         if (own) _own++;
     }
