@@ -36,7 +36,7 @@ public sealed class ClientMessageTests
 
         Assert.Equal(SignalKind.Offer, signal.Kind);
         Assert.Equal("abc", signal.Target);
-        Assert.Equal(payload, Encoding.UTF8.GetString(signal.Payload));
+        Assert.Equal(payload, Encoding.UTF8.GetString(signal.Payload.Span));
     }
 
     [Theory]
@@ -49,6 +49,25 @@ public sealed class ClientMessageTests
 
     [Theory]
     [InlineData("nope", SignalingErrors.InvalidJson)]
+    [InlineData("", SignalingErrors.InvalidJson)]
+    [InlineData("  ", SignalingErrors.InvalidJson)]
+    [InlineData("""{"type":"LIST_PEERS"} {}""", SignalingErrors.InvalidJson)]
+    [InlineData("""{"type":"LIST_PEERS"}x""", SignalingErrors.InvalidJson)]
+    [InlineData("""{"type":"LIST_PEERS",}""", SignalingErrors.InvalidJson)]
+    [InlineData("""{"type":"LIST_PEERS"/**/}""", SignalingErrors.InvalidJson)]
+    [InlineData("""{"type":"OFFER","target":"a","offer":{"type":"offer","sdp":"\q"}}""", SignalingErrors.InvalidJson)]
+    [InlineData("""{"type":"OFFER","target":"a","offer":{"type":"offer","sdp":""},"x":[1,}""", SignalingErrors.InvalidJson)]
+    [InlineData("""[1,2""", SignalingErrors.InvalidJson)]
+    [InlineData("""[{"type":"LIST_PEERS"}]""", SignalingErrors.InvalidMessage)]
+    [InlineData("\"LIST_PEERS\"", SignalingErrors.InvalidMessage)]
+    [InlineData("""{"type":"LIST_PEERS","type":7}""", SignalingErrors.InvalidMessage)]
+    [InlineData("""{"type":"OFFER","target":"a","offer":{"type":"offer","sdp":""},"offer":[]}""", SignalingErrors.InvalidMessage)]
+    [InlineData("""{"type":"OFFER","target":"a","offer":{"type":"offer","sdp":"","sdp":1}}""", SignalingErrors.InvalidMessage)]
+    [InlineData("""{"type":"OFFER","target":"a","answer":{"type":"offer","sdp":""}}""", SignalingErrors.InvalidMessage)]
+    [InlineData("""{"type":"ICE_CANDIDATE","target":"a","candidate":{"sdpMid":"0"}}""", SignalingErrors.InvalidMessage)]
+    [InlineData("""{"type":"ICE_CANDIDATE","target":"a","candidate":{"candidate":"c","sdpMLineIndex":"0"}}""", SignalingErrors.InvalidMessage)]
+    [InlineData("""{"type":"REGISTER","callsign":"K1ABC","certificate":"PEM"}""", SignalingErrors.InvalidMessage)]
+    [InlineData("""{"type":"REGISTER","callsign":7}""", SignalingErrors.InvalidMessage)]
     [InlineData("{\"type\":\"OFFER\"", SignalingErrors.InvalidJson)]
     [InlineData("null", SignalingErrors.InvalidMessage)]
     [InlineData("""{"type":null}""", SignalingErrors.InvalidMessage)]
@@ -67,6 +86,46 @@ public sealed class ClientMessageTests
 
         Assert.Equal(code, invalid.Error.Code);
         Assert.False(string.IsNullOrWhiteSpace(invalid.Error.Details));
+    }
+
+    [Fact]
+    public void A_message_deeper_than_32_levels_is_not_read()
+    {
+        var json = """{"type":"OFFER","target":"a","offer":{"type":"offer","sdp":"","x":""" + new string('[', 31) + new string(']', 31) + "}}";
+
+        Assert.Equal(SignalingErrors.InvalidJson, Assert.IsType<ClientMessage.Invalid>(Parse(json)).Error.Code);
+    }
+
+    [Fact]
+    public void Escaped_names_and_values_read_as_what_they_spell()
+    {
+        var json = """{"\u0074ype":"\u004fFFER","t\u0061rget":"\u0061bc","offer":{"typ\u0065":"\u006fffer","sdp":""}}""";
+
+        var signal = Assert.IsType<ClientMessage.Signal>(Parse(json));
+
+        Assert.Equal(SignalKind.Offer, signal.Kind);
+        Assert.Equal("abc", signal.Target);
+    }
+
+    [Fact]
+    public void A_field_given_twice_counts_as_its_last_value()
+    {
+        var signal = Assert.IsType<ClientMessage.Signal>(Parse(
+            """{"type":"LIST_PEERS","type":"ANSWER","target":"x","target":"y","answer":{"type":"answer","sdp":"1"},"answer":{"type":"answer","sdp":"2"}}"""));
+
+        Assert.Equal(SignalKind.Answer, signal.Kind);
+        Assert.Equal("y", signal.Target);
+        Assert.Equal("""{"type":"answer","sdp":"2"}""", Encoding.UTF8.GetString(signal.Payload.Span));
+    }
+
+    [Fact]
+    public void A_certificate_comes_with_its_signature_and_null_means_none()
+    {
+        var licensed = Assert.IsType<ClientMessage.Register>(Parse("""{"type":"REGISTER","callsign":"K1ABC","certificate":"PEM","signature":"SIG"}"""));
+        var guest = Assert.IsType<ClientMessage.Register>(Parse("""{"type":"REGISTER","callsign":"GUEST","certificate":null,"signature":"SIG"}"""));
+
+        Assert.Equal(("PEM", "SIG"), (licensed.CertificatePem, licensed.Signature));
+        Assert.Equal((null, null), (guest.CertificatePem, guest.Signature));
     }
 
     [Fact]
