@@ -8,7 +8,8 @@ public sealed class ConnectionsActor : ReceiveActor
     public ConnectionsActor(IActorRef presence, IActorRef licenseVerifier, SignalingSettings settings, string version)
     {
         Receive<Connection.Accept>(accept => Sender.Tell(new Connection.Accepted(
-            Context.ActorOf(ConnectionActor.Props(accept.Outbox, presence, licenseVerifier, settings, version)))));
+            Context.ActorOf(ConnectionActor.Props(accept.Outbox, presence, licenseVerifier, settings, version)
+                .WithMailbox(ConnectionMailbox.Id)))));
     }
 
     public static Props Props(IActorRef presence, IActorRef licenseVerifier, SignalingSettings settings, string version) =>

@@ -12,7 +12,7 @@ public static class SignalingHosting
     /// <see cref="LicenseVerifier"/> before this runs; without one, no client can be shown licensed.
     /// </summary>
     public static AkkaConfigurationBuilder AddSignaling(this AkkaConfigurationBuilder builder, SignalingSettings settings, string version) =>
-        builder.WithActors((system, registry) =>
+        builder.AddHocon(ConnectionMailbox.Hocon, HoconAddMode.Append).WithActors((system, registry) =>
         {
             var presence = system.ActorOf(PresenceActor.Props(settings.PeerListLimit), "presence");
             registry.Register<PresenceActor>(presence);
