@@ -19,6 +19,7 @@ public static class CoordinationSocket
     {
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(stop);
         using var onClose = outbox.ClosedByNode.Register(() => abort.CancelAfter(CloseGrace));
+        using var onAbort = SocketFrames.AbortOn(socket, abort.Token);
         var writing = SocketFrames.WriteAsync(socket, outbox, abort.Token);
         await ReadAsync(socket, connection, maxMessageBytes, abort.Token);
         outbox.Close(WebSocketCloseStatus.NormalClosure, "closed by the peer");

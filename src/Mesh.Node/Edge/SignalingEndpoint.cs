@@ -38,15 +38,16 @@ public static class SignalingEndpoint
         });
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         using var onClose = outbox.ClosedByNode.Register(() => abort.CancelAfter(CloseGrace));
+        using var onAbort = SocketFrames.AbortOn(socket, abort.Token);
         var writing = SocketFrames.WriteAsync(socket, outbox, abort.Token);
-        await ReadFramesAsync(socket, accepted.Connection, signaling.MaxMessageBytes, abort.Token);
+        await ReadFramesAsync(socket, accepted.Connection, signaling.MaxMessageBytes);
         outbox.Close(WebSocketCloseStatus.NormalClosure, "closed by the client");
         accepted.Connection.Tell(Connection.Disconnected.Instance);
         await writing;
         return Results.Empty;
     }
 
-    private static async Task ReadFramesAsync(WebSocket socket, IActorRef connection, int maxMessageBytes, CancellationToken aborted)
+    private static async Task ReadFramesAsync(WebSocket socket, IActorRef connection, int maxMessageBytes)
     {
         try
         {
@@ -54,7 +55,7 @@ public static class SignalingEndpoint
             {
                 // Held clients are the common case: wait for data holding no buffer, and rent one only
                 // while a message is read (a pooled chunk per idle client dominated its memory).
-                var ready = await socket.ReceiveAsync(Memory<byte>.Empty, aborted);
+                var ready = await socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
                 if (ready.MessageType == WebSocketMessageType.Close) return;
                 if (ready.EndOfMessage)
                 {
@@ -65,7 +66,7 @@ public static class SignalingEndpoint
                 var chunk = ArrayPool<byte>.Shared.Rent(ChunkBytes);
                 try
                 {
-                    var result = await socket.ReceiveAsync(chunk.AsMemory(), aborted);
+                    var result = await socket.ReceiveAsync(chunk.AsMemory(), CancellationToken.None);
                     if (result.MessageType == WebSocketMessageType.Close) return;
                     long received = result.Count;
                     if (result.EndOfMessage)
@@ -78,7 +79,7 @@ public static class SignalingEndpoint
                     if (received <= maxMessageBytes) message.Write(chunk.AsSpan(0, result.Count));
                     do
                     {
-                        result = await socket.ReceiveAsync(chunk.AsMemory(), aborted);
+                        result = await socket.ReceiveAsync(chunk.AsMemory(), CancellationToken.None);
                         if (result.MessageType == WebSocketMessageType.Close) return;
                         received += result.Count;
                         // Past the limit the rest of the message is read and dropped, never kept.
@@ -95,7 +96,7 @@ public static class SignalingEndpoint
         }
         catch (Exception error) when (error is WebSocketException or OperationCanceledException)
         {
-            // The client vanished or stopped answering pings: the connection actor is told below.
+            // The client vanished or stopped answering pings, or the socket was aborted: the connection actor is told below.
         }
     }
 }

@@ -13,14 +13,24 @@ public static class SocketFrames
         : type == WebSocketMessageType.Binary ? Connection.BinaryFrame.Instance
         : new Connection.InboundFrame(message.ToArray());
 
-    /// <summary>Sends the outbox's frames until it completes, then the close frame the actor chose, if the socket is still open.</summary>
+    /// <summary>
+    /// Stops the socket when <paramref name="abort"/> fires: what is pending on it fails at once. The endpoints
+    /// read and send without a token because of this: a cancellable WebSocket call takes the slow path,
+    /// registering and unregistering the token every time, twice a relayed message.
+    /// </summary>
+    public static CancellationTokenRegistration AbortOn(WebSocket socket, CancellationToken abort) => abort.Register(socket.Abort);
+
+    /// <summary>
+    /// Sends the outbox's frames until it completes (the endpoint completes it when its reader ends), then the
+    /// close frame the actor chose, if the socket is still open. Sends fail once the socket is aborted (<see cref="AbortOn"/>).
+    /// </summary>
     public static async Task WriteAsync(WebSocket socket, ClientOutbox outbox, CancellationToken abort)
     {
         try
         {
-            await foreach (var frame in outbox.Frames.ReadAllAsync(abort))
+            await foreach (var frame in outbox.Frames.ReadAllAsync(CancellationToken.None))
             {
-                await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, abort);
+                await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
             }
 
             if (outbox.Closing is { } closing && socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
