@@ -17,9 +17,9 @@ public static class CertificateBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var seconds = Option(args, "--seconds", 5);
-        var concurrency = Option(args, "--concurrency", 32);
-        var runs = Option(args, "--runs", 3);
+        var seconds = BenchArguments.Option(args, "--seconds", 5);
+        var concurrency = BenchArguments.Option(args, "--concurrency", 32);
+        var runs = BenchArguments.Option(args, "--runs", 3);
         var directory = Directory.CreateTempSubdirectory("mesh-bench-ca-").FullName;
         try
         {
@@ -49,14 +49,14 @@ public static class CertificateBenchmark
             Console.WriteLine();
             Console.WriteLine("| what | median | target / anchor |");
             Console.WriteLine("|---|---|---|");
-            Console.WriteLine($"| certificates issued/s (CA actor, persisted to SQLite before the reply) | {Median(issued):F0} | ≥ 1,000 |");
-            Console.WriteLine($"| certificates signed/s (issuance alone, no persistence) | {Median(signed):F0} | openssl ECDSA P-256 sign/s: {Median(opensslSign):F0} |");
-            Console.WriteLine($"| chain validations/s, X509Chain every time (3-deep chain) | {Median(uncached):F0} | openssl verify/s: {Median(opensslVerify):F0} |");
-            Console.WriteLine($"| chain validations/s, cached result | {Median(cached):F0} | ≥ 20,000 |");
-            Console.WriteLine($"| events applied/s when replaying a journal (no snapshot) | {Median(recovery.Select(r => r.ReplayPerSecond).ToList()):F0} | — |");
+            Console.WriteLine($"| certificates issued/s (CA actor, persisted to SQLite before the reply) | {BenchArguments.Median(issued):F0} | ≥ 1,000 |");
+            Console.WriteLine($"| certificates signed/s (issuance alone, no persistence) | {BenchArguments.Median(signed):F0} | openssl ECDSA P-256 sign/s: {BenchArguments.Median(opensslSign):F0} |");
+            Console.WriteLine($"| chain validations/s, X509Chain every time (3-deep chain) | {BenchArguments.Median(uncached):F0} | openssl verify/s: {BenchArguments.Median(opensslVerify):F0} |");
+            Console.WriteLine($"| chain validations/s, cached result | {BenchArguments.Median(cached):F0} | ≥ 20,000 |");
+            Console.WriteLine($"| events applied/s when replaying a journal (no snapshot) | {BenchArguments.Median(recovery.Select(r => r.ReplayPerSecond).ToList()):F0} | — |");
             Console.WriteLine($"| recovery of {RecoveredCertificates:N0} certificates from a snapshot in SQLite ({recovery[0].SnapshotMegabytes:F0} MB), ms | " +
-                              $"{Median(recovery.Select(r => r.RecoveryMilliseconds).ToList()):F0} | — |");
-            Console.WriteLine($"| saving that snapshot, ms | {Median(recovery.Select(r => r.SaveMilliseconds).ToList()):F0} | — |");
+                              $"{BenchArguments.Median(recovery.Select(r => r.RecoveryMilliseconds).ToList()):F0} | — |");
+            Console.WriteLine($"| saving that snapshot, ms | {BenchArguments.Median(recovery.Select(r => r.SaveMilliseconds).ToList()):F0} | — |");
             return 0;
         }
         finally
@@ -261,18 +261,6 @@ public static class CertificateBenchmark
             count++;
         }
         return count / stopwatch.Elapsed.TotalSeconds;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], out var value) && value > 0 ? value : fallback;
     }
 }
 
