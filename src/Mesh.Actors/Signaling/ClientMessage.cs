@@ -156,14 +156,13 @@ public abstract record ClientMessage
                 else if (reader.ValueTextEquals("signature"u8)) fields.Signature = ReadString(ref reader);
                 else if (reader.ValueTextEquals("certificate"u8))
                 {
-                    reader.Read();
-                    fields.Certificate = (reader.TokenType, reader.TokenType == JsonTokenType.String ? reader.GetString() : null);
+                    var kind = ReadKind(ref reader);
+                    fields.Certificate = (kind, kind == JsonTokenType.String ? reader.GetString() : null);
                     reader.Skip();
                 }
                 else if (reader.ValueTextEquals("peerEvents"u8))
                 {
-                    reader.Read();
-                    fields.PeerEvents = reader.TokenType;
+                    fields.PeerEvents = ReadKind(ref reader);
                     reader.Skip();
                 }
                 else if (reader.ValueTextEquals("offer"u8)) fields.Offer = ReadPayload(ref reader);

@@ -21,13 +21,13 @@ public static class CoordinationSocket
         using var onClose = outbox.ClosedByNode.Register(() => abort.CancelAfter(CloseGrace));
         using var onAbort = SocketFrames.AbortOn(socket, abort.Token);
         var writing = SocketFrames.WriteAsync(socket, outbox, abort.Token);
-        await ReadAsync(socket, connection, maxMessageBytes, abort.Token);
+        await ReadAsync(socket, connection, maxMessageBytes);
         outbox.Close(WebSocketCloseStatus.NormalClosure, "closed by the peer");
         connection.Tell(Connection.Disconnected.Instance);
         await writing;
     }
 
-    private static async Task ReadAsync(WebSocket socket, IActorRef connection, int maxMessageBytes, CancellationToken aborted)
+    private static async Task ReadAsync(WebSocket socket, IActorRef connection, int maxMessageBytes)
     {
         var chunk = ArrayPool<byte>.Shared.Rent(ChunkBytes);
         try
@@ -39,7 +39,7 @@ public static class CoordinationSocket
                 ValueWebSocketReceiveResult result;
                 do
                 {
-                    result = await socket.ReceiveAsync(chunk.AsMemory(), aborted);
+                    result = await socket.ReceiveAsync(chunk.AsMemory(), CancellationToken.None);
                     if (result.MessageType == WebSocketMessageType.Close) return;
                     received += result.Count;
                     // Past the limit the rest of the message is read and dropped, never kept.
@@ -51,7 +51,7 @@ public static class CoordinationSocket
         }
         catch (Exception error) when (error is WebSocketException or OperationCanceledException)
         {
-            // The other node vanished or stopped answering pings: the coordination actor is told by the caller.
+            // The other node vanished or stopped answering pings, or the socket was aborted: the coordination actor is told by the caller.
         }
         finally
         {
